@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Process configuration, read from the environment once and frozen.
+ * Everything else receives the parsed object; nothing reads process.env later.
+ */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  /** PostgreSQL/PostGIS connection string; when unset, the embedded PGlite engine is used. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Embedded data directory (PGlite), also holds generated demo inputs and run reports. */
+  DATA_DIR: z.string().default('.data'),
+  /** Load the Musterstadt demo city when the database has no publication yet. */
+  DEMO: z.enum(['0', '1']).default('1'),
+  /** Bearer token for admin endpoints; admin operations are disabled without it. */
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Allowed CORS origins, comma-separated; default same-origin only. */
+  CORS_ORIGINS: z.string().default(''),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demo: boolean;
+  adminToken: string | undefined;
+  corsOrigins: readonly string[];
+}>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL || undefined,
+    dataDir: path.resolve(e.DATA_DIR),
+    demo: e.DEMO === '1',
+    adminToken: e.ADMIN_TOKEN,
+    corsOrigins: Object.freeze(e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)),
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * One error type for the whole project. `code` is stable and machine-readable;
+ * `message` is for people; `location` points into an input file where there is one.
+ * The CLI turns it into an exit code, the server into a 4xx JSON body.
+ */
+export interface InputLocation {
+  file: string;
+  line?: number;
+  column?: number | string;
+}
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'invalid_job'
+  | 'invalid_input'
+  | 'database_locked'
+  | 'database'
+  | 'integrity'
+  | 'unauthorized';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  not_found: 404,
+  invalid_job: 400,
+  invalid_input: 400,
+  database_locked: 503,
+  database: 500,
+  integrity: 500,
+  unauthorized: 401,
+};
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly location?: InputLocation,
+    options?: { cause?: unknown },
+  ) {
+    super(location ? `${formatLocation(location)}: ${message}` : message, options);
+  }
+
+  get status(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+export function formatLocation(loc: InputLocation): string {
+  let s = loc.file;
+  if (loc.line !== undefined) s += `:${loc.line}`;
+  if (loc.column !== undefined) s += typeof loc.column === 'number' ? `:${loc.column}` : ` (column ${loc.column})`;
+  return s;
+}
