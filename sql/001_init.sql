@@ -83,3 +83,12 @@ CREATE TABLE published.indicator_values (
   CHECK (suppressed = (reason IS NOT NULL)),
   CHECK (NOT suppressed OR (numerator IS NULL AND value IS NULL))
 );
+
+CREATE TABLE published.schools (
+  schulnummer    text PRIMARY KEY,
+  name           text NOT NULL,
+  schulform      text NOT NULL,   -- MSB Schulform key, e.g. 02
+  schulform_name text NOT NULL,   -- e.g. Grundschule
+  sozialindex    int CHECK (sozialindex BETWEEN 1 AND 9),
+  geom           geometry(Point, 4326) NOT NULL
+);

@@ -1,0 +1,47 @@
+import type { Sql } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+
+/**
+ * Assigns geocoded records to an area on every level, set-based in PostGIS.
+ * A point on a shared border belongs to the area with the smaller id (one area,
+ * deterministically). Street-level records are assigned only on levels where
+ * every house of the street lies in the same area.
+ * Returns, per level, how many records (rows) stayed unassigned.
+ */
+export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Record<string, number>> {
+  await sql.exec(`
+    CREATE UNLOGGED TABLE staging.record_points AS
+      SELECT id, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${gazetteerSrid}), 4326) AS geom
+      FROM staging.records WHERE x IS NOT NULL;
+    CREATE INDEX ON staging.record_points USING gist (geom);
+    CREATE UNLOGGED TABLE staging.address_areas AS
+      SELECT DISTINCT ad.street_key, a.level, a.area_id
+      FROM (SELECT street_key, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${gazetteerSrid}), 4326) AS geom
+            FROM staging.addresses) ad
+      JOIN staging.areas a ON ST_Intersects(a.geom, ad.geom);
+    CREATE UNLOGGED TABLE staging.record_areas AS
+      SELECT DISTINCT ON (p.id, a.level) p.id, a.level, a.area_id
+      FROM staging.record_points p JOIN staging.areas a ON ST_Intersects(a.geom, p.geom)
+      ORDER BY p.id, a.level, a.area_id;
+    INSERT INTO staging.record_areas (id, level, area_id)
+      SELECT r.id, s.level, min(s.area_id)
+      FROM staging.records r JOIN staging.address_areas s ON s.street_key = r.street_key
+      WHERE r.quality = 'street'
+      GROUP BY r.id, s.level
+      HAVING count(DISTINCT s.area_id) = 1;
+  `);
+  const [check] = await sql.query<{ expected: number; points: number }>(
+    `SELECT (SELECT count(*) FROM staging.records WHERE x IS NOT NULL)::int AS expected,
+            (SELECT count(*) FROM staging.record_points WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom))::int AS points`,
+  );
+  if (check!.expected !== check!.points) {
+    throw new AppError('integrity', `point construction lost records: ${check!.points} of ${check!.expected}`);
+  }
+  const rows = await sql.query<{ level: string; unassigned: number }>(
+    `SELECT l.level, (SELECT count(*) FROM staging.records r
+                       WHERE r.bucket LIKE 'assigned:%'
+                         AND NOT EXISTS (SELECT 1 FROM staging.record_areas ra WHERE ra.id = r.id AND ra.level = l.level))::int AS unassigned
+     FROM (SELECT DISTINCT level, ordinal FROM staging.areas) l ORDER BY l.ordinal`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.level, r.unassigned]));
+}

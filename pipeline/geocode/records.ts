@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import type { Sql } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+import { progress } from '../../core/log.ts';
+import { RECORD_FIELDS, type Job } from '../job.ts';
+import { openCsv } from '../read/csv.ts';
+import { isOwnMunicipality, validateRecord, type RawRecord } from '../read/records.ts';
+import type { Gazetteer } from './gazetteer.ts';
+import { matchAddress } from './match.ts';
+
+/**
+ * Reads the pupil records, validates and geocodes each one, and writes it to
+ * staging with the bucket it ends in. Every input row ends in exactly one bucket:
+ *   assigned:<quality>      geocoded (exact, normalised, without_suffix) or street-level
+ *   other_municipality      Wohnort is another municipality (an Einpendler)
+ *   unmatched:<reason>      address not found; written to the quarantine file for correction
+ *   rejected:<reason>       invalid record; written to the quarantine file
+ */
+export interface Account {
+  /** Rows read (records); pupils = sum of Anzahl over valid rows. */
+  rows: number;
+  pupils: number;
+  buckets: Record<string, { rows: number; pupils: number }>;
+  perFile: { file: string; sha256: string; encoding: string; delimiter: string; rows: number }[];
+  perSchuljahr: Record<string, Record<string, number>>;
+}
+
+export const RECORD_COLUMNS = [
+  { name: 'id', type: 'int' },
+  { name: 'file', type: 'int' },
+  { name: 'line', type: 'int' },
+  { name: 'schuljahr', type: 'text' },
+  { name: 'schulnummer', type: 'text' },
+  { name: 'jahrgang', type: 'text' },
+  { name: 'geschlecht', type: 'text' },
+  { name: 'lang', type: 'text' },
+  { name: 'nat', type: 'text' },
+  { name: 'zuzugsjahr', type: 'int' },
+  { name: 'foerder', type: 'text' },
+  { name: 'anzahl', type: 'int' },
+  { name: 'bucket', type: 'text' },
+  { name: 'quality', type: 'text' },
+  { name: 'wohnort', type: 'text' },
+  { name: 'street_key', type: 'text' },
+  { name: 'x', type: 'float8' },
+  { name: 'y', type: 'float8' },
+] as const;
+
+const QUARANTINE_HEADER = ['Datei', 'Zeile', 'Bereich', 'Grund', 'Spalte', ...RECORD_FIELDS, 'Korrektur_Strasse', 'Korrektur_Hausnummer'];
+
+export interface RecordsStageOptions {
+  sql: Sql;
+  job: Job;
+  gazetteer: Gazetteer;
+  knownSchools: ReadonlySet<string>;
+  /** Local file for unmatched and rejected records, created with mode 0600. */
+  quarantineFile: string;
+  batchSize?: number;
+}
+
+export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
+  const batchSize = o.batchSize ?? 20000;
+  const account: Account = { rows: 0, pupils: 0, buckets: {}, perFile: [], perSchuljahr: {} };
+  const count = (bucket: string, pupils: number, schuljahr: string | null) => {
+    const b = (account.buckets[bucket] ??= { rows: 0, pupils: 0 });
+    b.rows++;
+    b.pupils += pupils;
+    account.pupils += pupils;
+    if (schuljahr) {
+      const s = (account.perSchuljahr[schuljahr] ??= {});
+      s[bucket] = (s[bucket] ?? 0) + 1;
+    }
+  };
+
+  const fd = fs.openSync(o.quarantineFile, 'w', 0o600);
+  fs.fchmodSync(fd, 0o600); // also when the file existed with wider rights
+  const csvCell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  fs.writeSync(fd, '\ufeff' + QUARANTINE_HEADER.join(';') + '\r\n');
+
+  let batch: unknown[][] = [];
+  let nextId = 1;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const written = await o.sql.insertRows('staging.records', RECORD_COLUMNS, batch);
+    if (written !== batch.length) {
+      throw new AppError('integrity', `staging.records: wrote ${written} of ${batch.length} rows`);
+    }
+    batch = [];
+  };
+
+  try {
+    for (const [fileIdx, input] of o.job.records.entries()) {
+      const table = await openCsv(input.file);
+      const colOf = new Map<string, number>();
+      for (const field of RECORD_FIELDS) {
+        const name = input.mapping[field] ?? field;
+        const i = table.header.indexOf(name);
+        if (i >= 0) colOf.set(field, i);
+      }
+      for (const required of ['Schulnummer', 'Jahrgang', 'Strasse'] as const) {
+        if (!colOf.has(required)) {
+          const name = input.mapping[required] ?? required;
+          throw new AppError('invalid_input', `missing column "${name}" (${required}); the header has: ${table.header.join(', ')}`, {
+            file: input.file,
+            line: table.headerLine,
+          });
+        }
+      }
+      const bar = progress(`Records ${input.file.split('/').pop()}`, Math.max(1, Math.round(table.info.bytes / 70)));
+      let rowsInFile = 0;
+      for await (const row of table.rows) {
+        rowsInFile++;
+        account.rows++;
+        if (rowsInFile % 5000 === 0) bar.tick(rowsInFile);
+        const raw: RawRecord = {};
+        for (const [field, i] of colOf) raw[field] = row.fields[i] ?? '';
+        const quarantine = (bucket: string, reason: string, column: string) => {
+          const values = RECORD_FIELDS.map((f) => raw[f] ?? '');
+          fs.writeSync(fd, [String(fileIdx + 1), String(row.line), bucket, reason, column, ...values, '', ''].map(csvCell).join(';') + '\r\n');
+        };
+        if (row.fields.length !== table.header.length) {
+          count('rejected:field_count', 0, null);
+          quarantine('rejected', 'field_count', `${row.fields.length} statt ${table.header.length} Felder`);
+          continue;
+        }
+        const v = validateRecord(raw, { schuljahr: o.job.schuljahr, knownSchools: o.knownSchools });
+        if (!v.ok) {
+          count(`rejected:${v.reason}`, 0, null);
+          quarantine('rejected', v.reason, v.column);
+          continue;
+        }
+        const r = v.record;
+        let bucket: string;
+        let quality: string | null = null;
+        let streetKey: string | null = null;
+        let x: number | null = null;
+        let y: number | null = null;
+        if (!isOwnMunicipality(r.wohnort, o.job.municipality)) {
+          bucket = 'other_municipality';
+        } else {
+          const m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz);
+          if (m.status === 'unmatched') {
+            bucket = `unmatched:${m.reason}`;
+            quarantine('unmatched', m.reason, 'Strasse');
+          } else {
+            bucket = `assigned:${m.quality}`;
+            quality = m.quality;
+            streetKey = m.streetKey;
+            if (m.status === 'matched') ({ x, y } = m.point);
+          }
+        }
+        count(bucket, r.anzahl, r.schuljahr);
+        batch.push([
+          nextId++, fileIdx + 1, row.line, r.schuljahr, r.schulnummer, r.jahrgang, r.geschlecht, r.verkehrssprache,
+          r.staatsangehoerigkeit, r.zuzugsjahr, r.foerderschwerpunkt, r.anzahl, bucket, quality,
+          bucket === 'other_municipality' ? r.wohnort : null, streetKey, x, y,
+        ]);
+        if (batch.length >= batchSize) await flush();
+      }
+      bar.done(`${rowsInFile} rows`);
+      account.perFile.push({
+        file: input.file,
+        sha256: table.info.sha256,
+        encoding: table.info.encoding,
+        delimiter: table.delimiter,
+        rows: rowsInFile,
+      });
+    }
+    await flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+  return account;
+}

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { AppError } from '../core/errors.ts';
+
+/**
+ * The job file describes one pipeline run. Paths are relative to the job file.
+ * Column names default to the canonical ones and are overridden per input.
+ */
+const Crs = z
+  .union([z.number().int(), z.string().regex(/^(EPSG:)?\d{4,5}$/i)])
+  .transform((v) => (typeof v === 'number' ? v : Number(v.replace(/^EPSG:/i, ''))));
+
+const Boundary = z.object({
+  file: z.string(),
+  level: z.string().regex(/^[A-Za-zÄÖÜäöüß_][\wÄÖÜäöüß-]*$/, 'a level name without spaces, e.g. Quartier'),
+  title: z.string().optional(),
+  idProperty: z.string(),
+  nameProperty: z.string(),
+  /** Property holding the id of the containing area one level up; derived spatially when absent. */
+  parentProperty: z.string().optional(),
+  crs: Crs.optional(),
+});
+
+const Addresses = z.object({
+  file: z.string(),
+  format: z.enum(['csv', 'geojson']),
+  street: z.string().default('Strasse'),
+  number: z.string().default('Hausnummer'),
+  suffix: z.string().optional(),
+  postcode: z.string().optional(),
+  municipality: z.string().optional(),
+  /** CSV: coordinate columns; GeoJSON: the point geometry is used. */
+  x: z.string().optional(),
+  y: z.string().optional(),
+  crs: Crs.optional(),
+});
+
+const Schools = z.object({
+  file: z.string(),
+  format: z.enum(['msb', 'csv']),
+  /** Generic CSV columns (the MSB format has fixed ones). */
+  columns: z
+    .object({
+      schulnummer: z.string().default('Schulnummer'),
+      name: z.string().default('Name'),
+      schulform: z.string().default('Schulform'),
+      x: z.string().default('x'),
+      y: z.string().default('y'),
+    })
+    .default({ schulnummer: 'Schulnummer', name: 'Name', schulform: 'Schulform', x: 'x', y: 'y' }),
+  crs: Crs.optional(),
+  /** IT.NRW list with Sozialindex, joined by Schulnummer. */
+  sozialindex: z.object({ file: z.string(), schulnummer: z.string().default('Schulnummer'), value: z.string().default('Sozialindexstufe') }).optional(),
+});
+
+export const RECORD_FIELDS = [
+  'Schuljahr', 'Schulnummer', 'Jahrgang', 'Geschlecht', 'Staatsangehoerigkeit', 'Verkehrssprache', 'Zuzugsjahr',
+  'Foerderschwerpunkt', 'Wohnort', 'PLZ', 'Strasse', 'Hausnummer', 'Hausnummernzusatz', 'Anzahl',
+] as const;
+export type RecordField = (typeof RECORD_FIELDS)[number];
+
+const RecordsInput = z.object({
+  file: z.string(),
+  /** canonical field → column name in this file */
+  mapping: z.partialRecord(z.enum(RECORD_FIELDS), z.string()).default({}),
+});
+
+export const JobSchema = z.strictObject({
+  name: z.string().default('job'),
+  schuljahr: z.string().regex(/^\d{4}\/\d{2}$/).optional(),
+  municipality: z.object({ name: z.string(), ags: z.string().regex(/^\d{8}$/, '8-digit AGS, e.g. 05113000') }),
+  boundaries: z.array(Boundary).min(1),
+  addresses: Addresses,
+  schools: Schools,
+  records: z.union([RecordsInput, z.array(RecordsInput).min(1)]).transform((r) => (Array.isArray(r) ? r : [r])),
+  disclosure: z
+    .object({ minCount: z.number().int().min(1).default(3), minDenominator: z.number().int().min(1).default(10) })
+    .default({ minCount: 3, minDenominator: 10 }),
+  keepStaging: z.boolean().default(false),
+});
+
+export type Job = z.infer<typeof JobSchema> & { readonly dir: string; readonly path: string };
+
+export function parseJob(text: string, file: string): Job {
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
+  } catch (err) {
+    throw new AppError('invalid_job', `not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`, { file });
+  }
+  const parsed = JobSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError('invalid_job', `${issue.path.join('.') || '(root)'}: ${issue.message}`, { file });
+  }
+  const dir = path.dirname(path.resolve(file));
+  const resolve = (p: string) => path.resolve(dir, p);
+  const job = parsed.data;
+  const levels = new Set<string>();
+  for (const b of job.boundaries) {
+    if (levels.has(b.level)) throw new AppError('invalid_job', `boundaries: level ${b.level} appears twice`, { file });
+    levels.add(b.level);
+  }
+  return Object.freeze({
+    ...job,
+    boundaries: job.boundaries.map((b) => ({ ...b, file: resolve(b.file) })),
+    addresses: { ...job.addresses, file: resolve(job.addresses.file) },
+    schools: {
+      ...job.schools,
+      file: resolve(job.schools.file),
+      ...(job.schools.sozialindex ? { sozialindex: { ...job.schools.sozialindex, file: resolve(job.schools.sozialindex.file) } } : {}),
+    },
+    records: job.records.map((r) => ({ ...r, file: resolve(r.file) })),
+    dir,
+    path: path.resolve(file),
+  });
+}
+
+export function loadJob(file: string): Job {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AppError('invalid_job', `cannot read job file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+  }
+  return parseJob(text, file);
+}

@@ -1,0 +1,100 @@
+import type { Sql } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+import type { IndicatorDefinition } from '../aggregate/registry.ts';
+import type { Disclosure, ProtectedCell } from '../protect/suppress.ts';
+import { featureId } from './fid.ts';
+
+export interface PublishInput {
+  runId: string;
+  municipality: { name: string; ags: string };
+  disclosure: Disclosure;
+  levels: { level: string; title: string }[];
+  indicators: readonly IndicatorDefinition[];
+  values: readonly ProtectedCell[];
+  /** (level, areaId) → ids of all coarser areas, by level. */
+  parents: Map<string, Record<string, string>>;
+}
+
+/**
+ * Swaps the new content into the published schema inside one transaction and
+ * derives the data version from what was published: the same content always
+ * gets the same version, so caches keyed by it never serve stale data.
+ */
+export async function publish(tx: Sql, p: PublishInput): Promise<string> {
+  await tx.exec(`
+    DELETE FROM published.indicator_values;
+    DELETE FROM published.indicators;
+    DELETE FROM published.schools;
+    DELETE FROM published.areas;
+    DELETE FROM published.levels;`);
+  await tx.insertRows(
+    'published.levels',
+    [{ name: 'level', type: 'text' }, { name: 'ordinal', type: 'int' }, { name: 'title', type: 'text' }, { name: 'parent_level', type: 'text' }],
+    p.levels.map((l, i) => [l.level, i, l.title, i === 0 ? null : p.levels[i - 1]!.level]),
+  );
+
+  const areaKeys = await tx.query<{ level: string; area_id: string }>('SELECT level, area_id FROM staging.areas ORDER BY level, area_id');
+  const fids = new Map<number, string>();
+  const fidRows = areaKeys.map((a) => {
+    const fid = featureId(a.level, a.area_id);
+    const other = fids.get(fid);
+    if (other) throw new AppError('integrity', `feature id collision between ${other} and ${a.level} ${a.area_id}; rename one area id`);
+    fids.set(fid, `${a.level} ${a.area_id}`);
+    return [a.level, a.area_id, fid, JSON.stringify(p.parents.get(`${a.level}\u0000${a.area_id}`) ?? {})];
+  });
+  await tx.exec('CREATE TEMP TABLE area_fids (level text, area_id text, fid bigint, parents text) ON COMMIT DROP');
+  await tx.insertRows(
+    'area_fids',
+    [{ name: 'level', type: 'text' }, { name: 'area_id', type: 'text' }, { name: 'fid', type: 'bigint' }, { name: 'parents', type: 'text' }],
+    fidRows,
+  );
+  await tx.exec(`
+    INSERT INTO published.areas (level, area_id, fid, name, parent_id, parents, area_m2, geom)
+    SELECT a.level, a.area_id, f.fid, a.name, a.parent_id, f.parents::jsonb, ST_Area(a.geom::geography), a.geom
+    FROM staging.areas a JOIN area_fids f USING (level, area_id);
+    INSERT INTO published.schools (schulnummer, name, schulform, schulform_name, sozialindex, geom)
+    SELECT schulnummer, name, schulform, schulform_name, sozialindex, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)
+    FROM staging.schools s
+    WHERE EXISTS (SELECT 1 FROM staging.records r WHERE r.schulnummer = s.schulnummer);`);
+
+  await tx.insertRows(
+    'published.indicators',
+    ['id', 'title', 'definition', 'theme', 'kind', 'unit', 'numerator', 'denominator', 'reference', 'polarity', 'source', 'caveats', 'stichtag'].map(
+      (name) => ({ name, type: 'text' }),
+    ),
+    p.indicators.map((i) => [i.id, i.title, i.definition, i.theme, i.kind, i.unit, i.numerator, i.denominator, i.reference, i.polarity, i.source, i.caveats, i.stichtag]),
+  );
+  const written = await tx.insertRows(
+    'published.indicator_values',
+    [
+      { name: 'indicator_id', type: 'text' }, { name: 'level', type: 'text' }, { name: 'area_id', type: 'text' },
+      { name: 'schuljahr', type: 'text' }, { name: 'numerator', type: 'int' }, { name: 'denominator', type: 'int' },
+      { name: 'value', type: 'float8' }, { name: 'suppressed', type: 'bool' }, { name: 'reason', type: 'text' },
+    ],
+    p.values.map((v) => [v.indicatorId, v.level, v.areaId, v.schuljahr, v.numerator, v.denominator, v.value, v.suppressed, v.reason]),
+  );
+  if (written !== p.values.length) throw new AppError('integrity', `published ${written} of ${p.values.length} values`);
+
+  const [row] = await tx.query<{ version: string }>(`
+    SELECT substr(md5(
+      (SELECT coalesce(string_agg(level || '|' || ordinal || '|' || title, E'\\n' ORDER BY level), '') FROM published.levels) ||
+      (SELECT coalesce(string_agg(level || '|' || area_id || '|' || name || '|' || coalesce(parent_id, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY level, area_id), '') FROM published.areas) ||
+      (SELECT coalesce(string_agg(schulnummer || '|' || name || '|' || schulform || '|' || coalesce(sozialindex::text, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY schulnummer), '') FROM published.schools) ||
+      (SELECT coalesce(string_agg(i::text, E'\\n' ORDER BY id), '') FROM published.indicators i) ||
+      (SELECT coalesce(string_agg(concat_ws('|', indicator_id, level, area_id, schuljahr, numerator, denominator, value, suppressed, reason), E'\\n'
+                ORDER BY indicator_id, level, area_id, schuljahr), '') FROM published.indicator_values) ||
+      $1
+    ), 1, 12) AS version`,
+    [JSON.stringify({ m: p.municipality, d: p.disclosure })],
+  );
+  const version = row!.version;
+  await tx.query(
+    `INSERT INTO meta.publication (id, data_version, run_id, published_at, municipality, ags, disclosure)
+     VALUES (1, $1, $2, now(), $3, $4, $5::jsonb)
+     ON CONFLICT (id) DO UPDATE SET data_version = EXCLUDED.data_version, run_id = EXCLUDED.run_id,
+       published_at = EXCLUDED.published_at, municipality = EXCLUDED.municipality, ags = EXCLUDED.ags,
+       disclosure = EXCLUDED.disclosure`,
+    [version, p.runId, p.municipality.name, p.municipality.ags, JSON.stringify(p.disclosure)],
+  );
+  return version;
+}

@@ -1,0 +1,258 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { AppError } from '../../core/errors.ts';
+
+/**
+ * CSV as German municipal files come: `;` or `,` (or tab), UTF-8 with or without
+ * BOM or Windows-1252, an optional Excel `sep=;` first line, RFC 4180 quoting
+ * with line breaks inside quotes, CRLF or LF. Streams: memory stays flat for
+ * files of any length.
+ */
+
+export type Encoding = 'utf-8' | 'windows-1252';
+
+export interface CsvRow {
+  /** 1-based physical line where the record starts. */
+  line: number;
+  fields: string[];
+}
+
+// ---------------------------------------------------------------- pure core
+
+/** Incremental parser: feed decoded text, get complete records. */
+export function createCsvParser(delimiter: string, file: string) {
+  let field = '';
+  let fields: string[] = [];
+  let inQuotes = false;
+  let quoteStart = { line: 0, column: 0 };
+  let afterQuote = false; // just closed a quoted field; a doubled quote may follow
+  let line = 1;
+  let column = 0;
+  let recordLine = 1;
+  let pendingCR = false;
+
+  function endRecord(out: CsvRow[]) {
+    fields.push(field);
+    field = '';
+    // A blank line is no record.
+    if (!(fields.length === 1 && fields[0] === '')) out.push({ line: recordLine, fields });
+    fields = [];
+  }
+
+  return {
+    push(text: string): CsvRow[] {
+      const out: CsvRow[] = [];
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i]!;
+        if (pendingCR) {
+          pendingCR = false;
+          if (ch === '\n') continue;
+        }
+        column++;
+        if (inQuotes) {
+          if (ch === '"') {
+            inQuotes = false;
+            afterQuote = true;
+          } else {
+            if (ch === '\n' || ch === '\r') {
+              line++;
+              column = 0;
+              if (ch === '\r') pendingCR = true;
+              field += '\n';
+            } else field += ch;
+          }
+          continue;
+        }
+        if (afterQuote && ch === '"') {
+          // "" inside a quoted field
+          field += '"';
+          inQuotes = true;
+          afterQuote = false;
+          continue;
+        }
+        afterQuote = false;
+        if (ch === delimiter) {
+          fields.push(field);
+          field = '';
+        } else if (ch === '\n' || ch === '\r') {
+          if (ch === '\r') pendingCR = true;
+          endRecord(out);
+          line++;
+          column = 0;
+          recordLine = line;
+        } else if (ch === '"' && field === '') {
+          inQuotes = true;
+          quoteStart = { line, column };
+        } else field += ch;
+      }
+      return out;
+    },
+    end(): CsvRow[] {
+      if (inQuotes) {
+        throw new AppError('invalid_input', 'unterminated quoted value: the file ends inside quotes (truncated file?)', {
+          file,
+          line: quoteStart.line,
+          column: quoteStart.column,
+        });
+      }
+      const out: CsvRow[] = [];
+      if (field !== '' || fields.length > 0) endRecord(out);
+      return out;
+    },
+  };
+}
+
+/** Picks the delimiter that splits the header line into the most fields. */
+export function detectDelimiter(headerLine: string): string {
+  const candidates = [';', ',', '\t', '|'];
+  let best = ';';
+  let bestCount = 0;
+  for (const c of candidates) {
+    let n = 0;
+    let quoted = false;
+    for (const ch of headerLine) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === c && !quoted) n++;
+    }
+    if (n > bestCount) {
+      best = c;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------- IO shell
+
+export interface CsvInfo {
+  encoding: Encoding;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * First pass: hash the file and decide its encoding. Valid UTF-8 throughout means
+ * UTF-8; anything else is read as Windows-1252 (which decodes every byte), the
+ * encoding of German Excel and most school administration exports.
+ */
+export async function inspectFile(file: string): Promise<CsvInfo> {
+  const hash = crypto.createHash('sha256');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let valid = true;
+  let bytes = 0;
+  try {
+    for await (const chunk of fs.createReadStream(file)) {
+      const buf = chunk as Buffer;
+      hash.update(buf);
+      bytes += buf.length;
+      if (valid) {
+        try {
+          utf8.decode(buf, { stream: true });
+        } catch {
+          valid = false;
+        }
+      }
+    }
+    if (valid) utf8.decode();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('invalid_input', 'file not found', { file });
+    if (err instanceof TypeError) valid = false;
+    else throw err;
+  }
+  return { encoding: valid ? 'utf-8' : 'windows-1252', sha256: hash.digest('hex'), bytes };
+}
+
+export interface CsvTable {
+  info: CsvInfo;
+  delimiter: string;
+  header: string[];
+  headerLine: number;
+  rows: AsyncGenerator<CsvRow>;
+}
+
+export async function openCsv(file: string, options: { delimiter?: string } = {}): Promise<CsvTable> {
+  const info = await inspectFile(file);
+  if (info.bytes === 0) throw new AppError('invalid_input', 'the file is empty; expected a header line', { file, line: 1 });
+  const decoder = new TextDecoder(info.encoding); // strips a UTF-8 BOM
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const iterator = stream[Symbol.asyncIterator]();
+
+  // Read until the header line (and a possible `sep=` line before it) is complete.
+  let buffered = '';
+  let done = false;
+  const firstLines = () => buffered.split(/\r\n|\n|\r/);
+  while (!done && firstLines().length < 3) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      buffered += decoder.decode();
+    } else buffered += decoder.decode(next.value as Buffer, { stream: true });
+  }
+  let lineOffset = 0;
+  let delimiter = options.delimiter;
+  const sep = /^sep=(.)\s*$/i.exec(firstLines()[0] ?? '');
+  if (sep) {
+    delimiter ??= sep[1]!;
+    buffered = buffered.slice(buffered.search(/\r\n|\n|\r/)).replace(/^(\r\n|\n|\r)/, '');
+    lineOffset = 1;
+  }
+  delimiter ??= detectDelimiter(firstLines()[0] ?? '');
+  const parser = createCsvParser(delimiter, file);
+  const pending: CsvRow[] = parser.push(buffered);
+  if (done) pending.push(...parser.end());
+
+  // The header may span lines only in pathological files; take the first record.
+  const headerRow = pending.shift();
+  if (!headerRow) throw new AppError('invalid_input', 'no header line found', { file, line: 1 });
+  const header = headerRow.fields.map((h) => h.trim());
+  // Excel writes a trailing delimiter on every line (the MSB file does): drop the empty last column.
+  const trailingEmpty = header.length > 1 && header[header.length - 1] === '';
+  if (trailingEmpty) header.pop();
+  const seen = new Map<string, number>();
+  header.forEach((h, i) => {
+    if (h === '') throw new AppError('invalid_input', 'empty column name in header', { file, line: headerRow.line + lineOffset, column: i + 1 });
+    if (seen.has(h)) {
+      throw new AppError('invalid_input', `duplicate column "${h}" (columns ${seen.get(h)! + 1} and ${i + 1})`, {
+        file,
+        line: headerRow.line + lineOffset,
+        column: i + 1,
+      });
+    }
+    seen.set(h, i);
+  });
+
+  async function* rows(): AsyncGenerator<CsvRow> {
+    const fix = (r: CsvRow): CsvRow => {
+      if (trailingEmpty && r.fields.length === header.length + 1 && r.fields[r.fields.length - 1] === '') r.fields.pop();
+      return { line: r.line + lineOffset, fields: r.fields };
+    };
+    try {
+      for (const r of pending) yield fix(r);
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) {
+          for (const r of parser.push(decoder.decode())) yield fix(r);
+          for (const r of parser.end()) yield fix(r);
+          return;
+        }
+        for (const r of parser.push(decoder.decode(next.value as Buffer, { stream: true }))) yield fix(r);
+      }
+    } finally {
+      stream.destroy();
+    }
+  }
+  return { info, delimiter, header, headerLine: headerRow.line + lineOffset, rows: rows() };
+}
+
+/** Column index by name, or a clear error naming the file and what was expected. */
+export function requireColumn(table: CsvTable, file: string, name: string): number {
+  const i = table.header.indexOf(name);
+  if (i < 0) {
+    throw new AppError('invalid_input', `missing column "${name}"; the header has: ${table.header.join(', ')}`, {
+      file,
+      line: table.headerLine,
+    });
+  }
+  return i;
+}

@@ -1,0 +1,230 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from '../core/db/index.ts';
+import { AppError } from '../core/errors.ts';
+import { log as defaultLog, step, type Logger } from '../core/log.ts';
+import { aggregate, type AreaRef } from './aggregate/aggregate.ts';
+import { PUPIL_INDICATORS } from './aggregate/registry.ts';
+import { assignRecords } from './assign/assign.ts';
+import { loadBoundaries } from './assign/boundaries.ts';
+import { buildGazetteer } from './geocode/gazetteer.ts';
+import { loadRecords, type Account } from './geocode/records.ts';
+import type { Job } from './job.ts';
+import { protect } from './protect/suppress.ts';
+import { publish } from './publish/publish.ts';
+import { readBoundaries } from './read/boundaries.ts';
+import { readGazetteer } from './read/gazetteer.ts';
+import { readSchools } from './read/schools.ts';
+import { streetKey } from './normalise/address.ts';
+import { dropStaging, resetStaging } from './staging.ts';
+
+export interface RunOptions {
+  /** Directory for the run report and the quarantine file (mode 0600). */
+  reportDir: string;
+  log?: Logger;
+  /** Where progress goes; stdout by default. */
+  out?: NodeJS.WriteStream;
+}
+
+/** The run report: counts, rates, timings and file hashes. Never an address. */
+export interface RunReport {
+  runId: string;
+  job: string;
+  engine: string;
+  status: 'published';
+  startedAt: string;
+  finishedAt: string;
+  dataVersion: string;
+  schuljahre: string[];
+  inputs: { file: string; sha256: string; rows?: number; encoding?: string; delimiter?: string }[];
+  account: Account;
+  matchRate: Record<string, number>;
+  unassignedPerLevel: Record<string, number>;
+  suppression: { cells: number; suppressed: number; byReason: Record<string, number> };
+  timingsMs: Record<string, number>;
+  quarantineFile: string;
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+export async function runJob(db: Database, job: Job, options: RunOptions): Promise<RunReport> {
+  const log = options.log ?? defaultLog;
+  const out = options.out ?? process.stdout;
+  const runId = newRunId();
+  const startedAt = new Date();
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, label: string, fn: () => Promise<T>) => {
+    const t0 = performance.now();
+    const r = await step(label, fn, out);
+    timings[name] = Math.round(performance.now() - t0);
+    return r;
+  };
+  fs.mkdirSync(options.reportDir, { recursive: true, mode: 0o700 });
+  const quarantineFile = path.join(options.reportDir, `${runId}-quarantaene.csv`);
+
+  await db.query(`INSERT INTO meta.runs (run_id, started_at, status, job_name) VALUES ($1, $2, 'running', $3)`, [runId, startedAt, job.name]);
+  log.info('run started', { runId, job: job.name, engine: db.engine });
+  try {
+    await resetStaging(db);
+
+    const levels = await timed('boundaries', 'Boundaries', async () => {
+      const lv = job.boundaries.map(readBoundaries);
+      await loadBoundaries(db, lv);
+      return lv;
+    });
+
+    const schools = await timed('schools', 'Schools', async () => {
+      const s = await readSchools(job.schools);
+      await db.insertRows(
+        'staging.schools',
+        ['schulnummer', 'name', 'schulform', 'schulform_name', 'ags', 'sozialindex', 'x', 'y', 'srid'].map((name, i) => ({
+          name,
+          type: i < 5 ? 'text' : i === 5 || i === 8 ? 'int' : 'float8',
+        })),
+        s.schools.map((x) => [x.schulnummer, x.name, x.schulform, x.schulformName, x.ags, x.sozialindex, x.x, x.y, x.srid]),
+      );
+      return s;
+    });
+
+    const gaz = await timed('gazetteer', 'Gazetteer', async () => {
+      const file = await readGazetteer(job.addresses);
+      const index = buildGazetteer(file.entries);
+      const n = await db.insertRows(
+        'staging.addresses',
+        [{ name: 'street_key', type: 'text' }, { name: 'x', type: 'float8' }, { name: 'y', type: 'float8' }],
+        file.entries.map((e) => [streetKey(e.street), e.x, e.y]).filter((r) => r[0] !== ''),
+      );
+      await db.exec('CREATE INDEX ON staging.addresses (street_key)');
+      log.info('gazetteer loaded', { addresses: index.size, streets: index.streets.size, rows: n });
+      return { file, index };
+    });
+
+    const account = await timed('records', 'Records (read, validate, geocode)', () =>
+      loadRecords({
+        sql: db,
+        job,
+        gazetteer: gaz.index,
+        knownSchools: new Set(schools.schools.map((s) => s.schulnummer)),
+        quarantineFile,
+      }),
+    );
+    const bucketRows = Object.values(account.buckets).reduce((s, b) => s + b.rows, 0);
+    if (bucketRows !== account.rows) throw new AppError('integrity', `record account does not balance: ${bucketRows} in buckets, ${account.rows} read`);
+    const [staged] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM staging.records');
+    const rejected = Object.entries(account.buckets).filter(([k]) => k.startsWith('rejected:')).reduce((s, [, b]) => s + b.rows, 0);
+    if (staged!.n !== account.rows - rejected) throw new AppError('integrity', `staging holds ${staged!.n} records, expected ${account.rows - rejected}`);
+
+    const unassignedPerLevel = await timed('assign', 'Assign to areas', () => assignRecords(db, gaz.file.srid));
+
+    const areaRows = await db.query<{ level: string; area_id: string; parent_id: string | null; ordinal: number }>(
+      'SELECT level, area_id, parent_id, ordinal FROM staging.areas ORDER BY ordinal, area_id',
+    );
+    const areas: AreaRef[] = areaRows.map((a) => ({ level: a.level, areaId: a.area_id, parentId: a.parent_id }));
+    const schuljahre = Object.keys(account.perSchuljahr).sort();
+    if (schuljahre.length === 0) throw new AppError('invalid_input', 'no valid pupil records: nothing to publish', { file: job.records[0]!.file });
+
+    const values = await timed('aggregate', 'Aggregate and protect', async () => protect(await aggregate(db, areas, schuljahre), job.disclosure));
+    const byReason: Record<string, number> = {};
+    for (const v of values) if (v.reason) byReason[v.reason] = (byReason[v.reason] ?? 0) + 1;
+
+    const parents = parentChains(areaRows, levels.map((l) => l.level));
+    const finishedAt = new Date();
+    const assignedRows = Object.entries(account.buckets).filter(([k]) => k.startsWith('assigned:'));
+    const inCity = account.rows - rejected - (account.buckets['other_municipality']?.rows ?? 0);
+    const matchRate = Object.fromEntries(assignedRows.map(([k, b]) => [k.slice('assigned:'.length), round4(b.rows / Math.max(1, inCity))]));
+
+    const report: Omit<RunReport, 'dataVersion'> = {
+      runId,
+      job: job.name,
+      engine: db.engine,
+      status: 'published',
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      schuljahre,
+      inputs: [
+        ...levels.map((l) => ({ file: l.file, sha256: sha256File(l.file) })),
+        { file: job.addresses.file, sha256: gaz.file.sha256 ?? sha256File(job.addresses.file) },
+        { file: job.schools.file, sha256: schools.sha256 },
+        ...account.perFile,
+      ],
+      account,
+      matchRate,
+      unassignedPerLevel,
+      suppression: { cells: values.length, suppressed: values.filter((v) => v.suppressed).length, byReason },
+      timingsMs: timings,
+      quarantineFile,
+    };
+
+    const dataVersion = await timed('publish', 'Publish', () =>
+      db.transaction(async (tx) => {
+        const version = await publish(tx, {
+          runId,
+          municipality: job.municipality,
+          disclosure: job.disclosure,
+          levels: levels.map((l) => ({ level: l.level, title: l.title })),
+          indicators: PUPIL_INDICATORS,
+          values,
+          parents,
+        });
+        await tx.query(`UPDATE meta.runs SET status = 'published', finished_at = $2, report = $3::jsonb WHERE run_id = $1`, [
+          runId,
+          finishedAt,
+          JSON.stringify({ ...report, dataVersion: version }),
+        ]);
+        return version;
+      }),
+    );
+    if (!job.keepStaging) await dropStaging(db);
+    const full: RunReport = { ...report, dataVersion };
+    log.info('run published', { runId, dataVersion, rows: account.rows });
+    return full;
+  } catch (err) {
+    await db.query(`UPDATE meta.runs SET status = 'failed', finished_at = now() WHERE run_id = $1`, [runId]).catch(() => {});
+    if (!job.keepStaging) await dropStaging(db).catch(() => {});
+    throw err;
+  }
+}
+
+function parentChains(areas: { level: string; area_id: string; parent_id: string | null }[], levelOrder: string[]) {
+  const byKey = new Map(areas.map((a) => [`${a.level}\u0000${a.area_id}`, a]));
+  const chains = new Map<string, Record<string, string>>();
+  for (const a of areas) {
+    const chain: Record<string, string> = {};
+    let cur = a;
+    let idx = levelOrder.indexOf(a.level);
+    while (cur.parent_id && idx > 0) {
+      const parentLevel = levelOrder[idx - 1]!;
+      chain[parentLevel] = cur.parent_id;
+      const next = byKey.get(`${parentLevel}\u0000${cur.parent_id}`);
+      if (!next) break;
+      cur = next;
+      idx--;
+    }
+    chains.set(`${a.level}\u0000${a.area_id}`, chain);
+  }
+  return chains;
+}
+
+function sha256File(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** The readable summary printed after a run: counts only. */
+export function summarise(r: RunReport): string {
+  const lines = [
+    `Run ${r.runId} published data version ${r.dataVersion} (${r.engine})`,
+    `Schuljahre: ${r.schuljahre.join(', ')}`,
+    `Records read: ${r.account.rows} (${r.account.pupils} pupils in valid records)`,
+  ];
+  for (const [bucket, b] of Object.entries(r.account.buckets).sort()) lines.push(`  ${bucket.padEnd(40)} ${String(b.rows).padStart(8)}`);
+  lines.push(`Match rate of records in the city: ${Object.entries(r.matchRate).map(([q, v]) => `${q} ${(v * 100).toFixed(2)} %`).join(', ')}`);
+  lines.push(`Unassigned per level: ${Object.entries(r.unassignedPerLevel).map(([l, n]) => `${l} ${n}`).join(', ')}`);
+  lines.push(`Suppressed: ${r.suppression.suppressed} of ${r.suppression.cells} values`);
+  lines.push(`Unmatched and rejected records (local file, owner-only): ${r.quarantineFile}`);
+  return lines.join('\n');
+}
