@@ -10,14 +10,7 @@ export interface InputLocation {
 }
 
 export type ErrorCode =
-  | 'bad_request'
-  | 'not_found'
-  | 'invalid_job'
-  | 'invalid_input'
-  | 'database_locked'
-  | 'database'
-  | 'integrity'
-  | 'unauthorized';
+  'bad_request' | 'not_found' | 'invalid_job' | 'invalid_input' | 'database_locked' | 'database' | 'integrity' | 'unauthorized';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,

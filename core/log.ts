@@ -15,7 +15,7 @@ export interface Logger {
 }
 
 export function createLogger(options: { level?: Level; write?: (line: string) => void } = {}): Logger {
-  const min = ORDER[options.level ?? ((process.env.LOG_LEVEL as Level | undefined) ?? 'info')] ?? ORDER.info;
+  const min = ORDER[options.level ?? (process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? ORDER.info;
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const emit = (level: Level) => (msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;

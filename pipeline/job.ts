@@ -52,12 +52,26 @@ const Schools = z.object({
     .default({ schulnummer: 'Schulnummer', name: 'Name', schulform: 'Schulform', x: 'x', y: 'y' }),
   crs: Crs.optional(),
   /** IT.NRW list with Sozialindex, joined by Schulnummer. */
-  sozialindex: z.object({ file: z.string(), schulnummer: z.string().default('Schulnummer'), value: z.string().default('Sozialindexstufe') }).optional(),
+  sozialindex: z
+    .object({ file: z.string(), schulnummer: z.string().default('Schulnummer'), value: z.string().default('Sozialindexstufe') })
+    .optional(),
 });
 
 export const RECORD_FIELDS = [
-  'Schuljahr', 'Schulnummer', 'Jahrgang', 'Geschlecht', 'Staatsangehoerigkeit', 'Verkehrssprache', 'Zuzugsjahr',
-  'Foerderschwerpunkt', 'Wohnort', 'PLZ', 'Strasse', 'Hausnummer', 'Hausnummernzusatz', 'Anzahl',
+  'Schuljahr',
+  'Schulnummer',
+  'Jahrgang',
+  'Geschlecht',
+  'Staatsangehoerigkeit',
+  'Verkehrssprache',
+  'Zuzugsjahr',
+  'Foerderschwerpunkt',
+  'Wohnort',
+  'PLZ',
+  'Strasse',
+  'Hausnummer',
+  'Hausnummernzusatz',
+  'Anzahl',
 ] as const;
 export type RecordField = (typeof RECORD_FIELDS)[number];
 
@@ -69,7 +83,10 @@ const RecordsInput = z.object({
 
 export const JobSchema = z.strictObject({
   name: z.string().default('job'),
-  schuljahr: z.string().regex(/^\d{4}\/\d{2}$/).optional(),
+  schuljahr: z
+    .string()
+    .regex(/^\d{4}\/\d{2}$/)
+    .optional(),
   municipality: z.object({ name: z.string(), ags: z.string().regex(/^\d{8}$/, '8-digit AGS, e.g. 05113000') }),
   boundaries: z.array(Boundary).min(1),
   addresses: Addresses,

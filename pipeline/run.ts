@@ -47,7 +47,10 @@ export interface RunReport {
 }
 
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${crypto.randomBytes(2).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
 export async function runJob(db: Database, job: Job, options: RunOptions): Promise<RunReport> {
@@ -65,7 +68,11 @@ export async function runJob(db: Database, job: Job, options: RunOptions): Promi
   fs.mkdirSync(options.reportDir, { recursive: true, mode: 0o700 });
   const quarantineFile = path.join(options.reportDir, `${runId}-quarantaene.csv`);
 
-  await db.query(`INSERT INTO meta.runs (run_id, started_at, status, job_name) VALUES ($1, $2, 'running', $3)`, [runId, startedAt, job.name]);
+  await db.query(`INSERT INTO meta.runs (run_id, started_at, status, job_name) VALUES ($1, $2, 'running', $3)`, [
+    runId,
+    startedAt,
+    job.name,
+  ]);
   log.info('run started', { runId, job: job.name, engine: db.engine });
   try {
     await resetStaging(db);
@@ -94,7 +101,11 @@ export async function runJob(db: Database, job: Job, options: RunOptions): Promi
       const index = buildGazetteer(file.entries);
       const n = await db.insertRows(
         'staging.addresses',
-        [{ name: 'street_key', type: 'text' }, { name: 'x', type: 'float8' }, { name: 'y', type: 'float8' }],
+        [
+          { name: 'street_key', type: 'text' },
+          { name: 'x', type: 'float8' },
+          { name: 'y', type: 'float8' },
+        ],
         file.entries.map((e) => [streetKey(e.street), e.x, e.y]).filter((r) => r[0] !== ''),
       );
       await db.exec('CREATE INDEX ON staging.addresses (street_key)');
@@ -112,10 +123,14 @@ export async function runJob(db: Database, job: Job, options: RunOptions): Promi
       }),
     );
     const bucketRows = Object.values(account.buckets).reduce((s, b) => s + b.rows, 0);
-    if (bucketRows !== account.rows) throw new AppError('integrity', `record account does not balance: ${bucketRows} in buckets, ${account.rows} read`);
+    if (bucketRows !== account.rows)
+      throw new AppError('integrity', `record account does not balance: ${bucketRows} in buckets, ${account.rows} read`);
     const [staged] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM staging.records');
-    const rejected = Object.entries(account.buckets).filter(([k]) => k.startsWith('rejected:')).reduce((s, [, b]) => s + b.rows, 0);
-    if (staged!.n !== account.rows - rejected) throw new AppError('integrity', `staging holds ${staged!.n} records, expected ${account.rows - rejected}`);
+    const rejected = Object.entries(account.buckets)
+      .filter(([k]) => k.startsWith('rejected:'))
+      .reduce((s, [, b]) => s + b.rows, 0);
+    if (staged!.n !== account.rows - rejected)
+      throw new AppError('integrity', `staging holds ${staged!.n} records, expected ${account.rows - rejected}`);
 
     const unassignedPerLevel = await timed('assign', 'Assign to areas', () => assignRecords(db, gaz.file.srid));
 
@@ -124,13 +139,19 @@ export async function runJob(db: Database, job: Job, options: RunOptions): Promi
     );
     const areas: AreaRef[] = areaRows.map((a) => ({ level: a.level, areaId: a.area_id, parentId: a.parent_id }));
     const schuljahre = Object.keys(account.perSchuljahr).sort();
-    if (schuljahre.length === 0) throw new AppError('invalid_input', 'no valid pupil records: nothing to publish', { file: job.records[0]!.file });
+    if (schuljahre.length === 0)
+      throw new AppError('invalid_input', 'no valid pupil records: nothing to publish', { file: job.records[0]!.file });
 
-    const values = await timed('aggregate', 'Aggregate and protect', async () => protect(await aggregate(db, areas, schuljahre), job.disclosure));
+    const values = await timed('aggregate', 'Aggregate and protect', async () =>
+      protect(await aggregate(db, areas, schuljahre), job.disclosure),
+    );
     const byReason: Record<string, number> = {};
     for (const v of values) if (v.reason) byReason[v.reason] = (byReason[v.reason] ?? 0) + 1;
 
-    const parents = parentChains(areaRows, levels.map((l) => l.level));
+    const parents = parentChains(
+      areaRows,
+      levels.map((l) => l.level),
+    );
     const finishedAt = new Date();
     const assignedRows = Object.entries(account.buckets).filter(([k]) => k.startsWith('assigned:'));
     const inCity = account.rows - rejected - (account.buckets['other_municipality']?.rows ?? 0);
@@ -222,8 +243,16 @@ export function summarise(r: RunReport): string {
     `Records read: ${r.account.rows} (${r.account.pupils} pupils in valid records)`,
   ];
   for (const [bucket, b] of Object.entries(r.account.buckets).sort()) lines.push(`  ${bucket.padEnd(40)} ${String(b.rows).padStart(8)}`);
-  lines.push(`Match rate of records in the city: ${Object.entries(r.matchRate).map(([q, v]) => `${q} ${(v * 100).toFixed(2)} %`).join(', ')}`);
-  lines.push(`Unassigned per level: ${Object.entries(r.unassignedPerLevel).map(([l, n]) => `${l} ${n}`).join(', ')}`);
+  lines.push(
+    `Match rate of records in the city: ${Object.entries(r.matchRate)
+      .map(([q, v]) => `${q} ${(v * 100).toFixed(2)} %`)
+      .join(', ')}`,
+  );
+  lines.push(
+    `Unassigned per level: ${Object.entries(r.unassignedPerLevel)
+      .map(([l, n]) => `${l} ${n}`)
+      .join(', ')}`,
+  );
   lines.push(`Suppressed: ${r.suppression.suppressed} of ${r.suppression.cells} values`);
   lines.push(`Unmatched and rejected records (local file, owner-only): ${r.quarantineFile}`);
   return lines.join('\n');

@@ -48,10 +48,7 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
   for (const m of migrations) {
     await db.transaction(async (tx) => {
       if (db.engine === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(451300)');
-      const [applied] = await tx.query<{ checksum: string }>(
-        'SELECT checksum FROM meta.schema_migrations WHERE version = $1',
-        [m.version],
-      );
+      const [applied] = await tx.query<{ checksum: string }>('SELECT checksum FROM meta.schema_migrations WHERE version = $1', [m.version]);
       if (applied) {
         if (applied.checksum !== m.checksum) {
           throw new AppError(
@@ -63,11 +60,7 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
         return;
       }
       await tx.exec(m.sql);
-      await tx.query('INSERT INTO meta.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-        m.version,
-        m.name,
-        m.checksum,
-      ]);
+      await tx.query('INSERT INTO meta.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
     });
   }
   return schemaVersion(db);

@@ -15,8 +15,12 @@ export async function loadBoundaries(sql: Sql, levels: BoundaryLevel[]): Promise
     await sql.insertRows(
       'staging.areas_in',
       [
-        { name: 'level', type: 'text' }, { name: 'ordinal', type: 'int' }, { name: 'area_id', type: 'text' },
-        { name: 'name', type: 'text' }, { name: 'parent_id', type: 'text' }, { name: 'srid', type: 'int' },
+        { name: 'level', type: 'text' },
+        { name: 'ordinal', type: 'int' },
+        { name: 'area_id', type: 'text' },
+        { name: 'name', type: 'text' },
+        { name: 'parent_id', type: 'text' },
+        { name: 'srid', type: 'int' },
         { name: 'geojson', type: 'text' },
       ],
       rows,

@@ -116,7 +116,10 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
         for (const [field, i] of colOf) raw[field] = row.fields[i] ?? '';
         const quarantine = (bucket: string, reason: string, column: string) => {
           const values = RECORD_FIELDS.map((f) => raw[f] ?? '');
-          fs.writeSync(fd, [String(fileIdx + 1), String(row.line), bucket, reason, column, ...values, '', ''].map(csvCell).join(';') + '\r\n');
+          fs.writeSync(
+            fd,
+            [String(fileIdx + 1), String(row.line), bucket, reason, column, ...values, '', ''].map(csvCell).join(';') + '\r\n',
+          );
         };
         if (row.fields.length !== table.header.length) {
           count('rejected:field_count', 0, null);
@@ -151,9 +154,24 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
         }
         count(bucket, r.anzahl, r.schuljahr);
         batch.push([
-          nextId++, fileIdx + 1, row.line, r.schuljahr, r.schulnummer, r.jahrgang, r.geschlecht, r.verkehrssprache,
-          r.staatsangehoerigkeit, r.zuzugsjahr, r.foerderschwerpunkt, r.anzahl, bucket, quality,
-          bucket === 'other_municipality' ? r.wohnort : null, streetKey, x, y,
+          nextId++,
+          fileIdx + 1,
+          row.line,
+          r.schuljahr,
+          r.schulnummer,
+          r.jahrgang,
+          r.geschlecht,
+          r.verkehrssprache,
+          r.staatsangehoerigkeit,
+          r.zuzugsjahr,
+          r.foerderschwerpunkt,
+          r.anzahl,
+          bucket,
+          quality,
+          bucket === 'other_municipality' ? r.wohnort : null,
+          streetKey,
+          x,
+          y,
         ]);
         if (batch.length >= batchSize) await flush();
       }

@@ -42,7 +42,10 @@ export function parseHouseNumber(raw: string, suffixField = ''): HouseNumber | n
   const number = Number(m[1]);
   const to = m[2] ? Number(m[2]) : undefined;
   let suffix = (m[3] ?? m[4]?.replace(/\s/g, '') ?? m[5] ?? '').toLowerCase();
-  const extra = suffixField.trim().toLowerCase().replace(/^[-\s]+/, '');
+  const extra = suffixField
+    .trim()
+    .toLowerCase()
+    .replace(/^[-\s]+/, '');
   if (!suffix && extra) suffix = extra;
   if (to !== undefined && to <= number) return { number, suffix };
   return to !== undefined ? { number, suffix, to } : { number, suffix };

@@ -19,12 +19,7 @@ export interface Disclosure {
 }
 
 export type SuppressionReason =
-  | 'count_below_k'
-  | 'numerator_below_k'
-  | 'denominator_below_k'
-  | 'complement_below_k'
-  | 'denominator_below_m'
-  | 'secondary';
+  'count_below_k' | 'numerator_below_k' | 'denominator_below_k' | 'complement_below_k' | 'denominator_below_m' | 'secondary';
 
 export interface Cell {
   indicatorId: string;
@@ -59,7 +54,8 @@ export function protect(cells: readonly Cell[], d: Disclosure): ProtectedCell[] 
   const out: ProtectedCell[] = cells.map((c) => {
     const base = { indicatorId: c.indicatorId, level: c.level, areaId: c.areaId, schuljahr: c.schuljahr };
     if (c.kind === 'count') {
-      if (small(c.numerator, k)) return { ...base, numerator: null, denominator: null, value: null, suppressed: true, reason: 'count_below_k' };
+      if (small(c.numerator, k))
+        return { ...base, numerator: null, denominator: null, value: null, suppressed: true, reason: 'count_below_k' };
       return { ...base, numerator: c.numerator, denominator: null, value: c.numerator, suppressed: false, reason: null };
     }
     const den = c.denominator ?? 0;
@@ -100,35 +96,35 @@ function secondary(cells: readonly Cell[], out: ProtectedCell[], k: number): voi
   });
   // Hiding a denominator hides its numerator too, which can open a numerator group
   // again: repeat until nothing changes (each round hides at least one more cell).
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const field of ['numerator', 'denominator'] as const) {
-    for (const members of groups.values()) {
-      if (cells[members[0]!]![field] === null) continue; // a count has no denominator
-      const hidden = members.filter((i) => out[i]![field] === null);
-      if (hidden.length === 0) continue;
-      let hiddenSum = hidden.reduce((s, i) => s + (cells[i]![field] ?? 0), 0);
-      const candidates = members
-        .filter((i) => out[i]![field] !== null)
-        .sort((a, b) => (cells[a]![field] ?? 0) - (cells[b]![field] ?? 0) || cells[a]!.areaId.localeCompare(cells[b]!.areaId));
-      // A single hidden cell is recovered exactly from parent − siblings; several hidden
-      // cells summing to < k are narrowed below k. Hide more until neither holds.
-      while ((hidden.length === 1 || hiddenSum < k) && candidates.length > 0) {
-        const next = candidates.shift()!;
-        const cell = out[next]!;
-        out[next] = {
-          ...cell,
-          [field]: null,
-          ...(field === 'denominator' ? { numerator: null } : {}),
-          value: null,
-          suppressed: true,
-          reason: cell.reason ?? 'secondary',
-        };
-        hidden.push(next);
-        hiddenSum += cells[next]![field] ?? 0;
-        changed = true;
+      for (const members of groups.values()) {
+        if (cells[members[0]!]![field] === null) continue; // a count has no denominator
+        const hidden = members.filter((i) => out[i]![field] === null);
+        if (hidden.length === 0) continue;
+        let hiddenSum = hidden.reduce((s, i) => s + (cells[i]![field] ?? 0), 0);
+        const candidates = members
+          .filter((i) => out[i]![field] !== null)
+          .sort((a, b) => (cells[a]![field] ?? 0) - (cells[b]![field] ?? 0) || cells[a]!.areaId.localeCompare(cells[b]!.areaId));
+        // A single hidden cell is recovered exactly from parent − siblings; several hidden
+        // cells summing to < k are narrowed below k. Hide more until neither holds.
+        while ((hidden.length === 1 || hiddenSum < k) && candidates.length > 0) {
+          const next = candidates.shift()!;
+          const cell = out[next]!;
+          out[next] = {
+            ...cell,
+            [field]: null,
+            ...(field === 'denominator' ? { numerator: null } : {}),
+            value: null,
+            suppressed: true,
+            reason: cell.reason ?? 'secondary',
+          };
+          hidden.push(next);
+          hiddenSum += cells[next]![field] ?? 0;
+          changed = true;
+        }
       }
-    }
     }
   }
 }

@@ -29,7 +29,12 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     DELETE FROM published.levels;`);
   await tx.insertRows(
     'published.levels',
-    [{ name: 'level', type: 'text' }, { name: 'ordinal', type: 'int' }, { name: 'title', type: 'text' }, { name: 'parent_level', type: 'text' }],
+    [
+      { name: 'level', type: 'text' },
+      { name: 'ordinal', type: 'int' },
+      { name: 'title', type: 'text' },
+      { name: 'parent_level', type: 'text' },
+    ],
     p.levels.map((l, i) => [l.level, i, l.title, i === 0 ? null : p.levels[i - 1]!.level]),
   );
 
@@ -45,7 +50,12 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
   await tx.exec('CREATE TEMP TABLE area_fids (level text, area_id text, fid bigint, parents text) ON COMMIT DROP');
   await tx.insertRows(
     'area_fids',
-    [{ name: 'level', type: 'text' }, { name: 'area_id', type: 'text' }, { name: 'fid', type: 'bigint' }, { name: 'parents', type: 'text' }],
+    [
+      { name: 'level', type: 'text' },
+      { name: 'area_id', type: 'text' },
+      { name: 'fid', type: 'bigint' },
+      { name: 'parents', type: 'text' },
+    ],
     fidRows,
   );
   await tx.exec(`
@@ -59,23 +69,56 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
 
   await tx.insertRows(
     'published.indicators',
-    ['id', 'title', 'definition', 'theme', 'kind', 'unit', 'numerator', 'denominator', 'reference', 'polarity', 'source', 'caveats', 'stichtag'].map(
-      (name) => ({ name, type: 'text' }),
-    ),
-    p.indicators.map((i) => [i.id, i.title, i.definition, i.theme, i.kind, i.unit, i.numerator, i.denominator, i.reference, i.polarity, i.source, i.caveats, i.stichtag]),
+    [
+      'id',
+      'title',
+      'definition',
+      'theme',
+      'kind',
+      'unit',
+      'numerator',
+      'denominator',
+      'reference',
+      'polarity',
+      'source',
+      'caveats',
+      'stichtag',
+    ].map((name) => ({ name, type: 'text' })),
+    p.indicators.map((i) => [
+      i.id,
+      i.title,
+      i.definition,
+      i.theme,
+      i.kind,
+      i.unit,
+      i.numerator,
+      i.denominator,
+      i.reference,
+      i.polarity,
+      i.source,
+      i.caveats,
+      i.stichtag,
+    ]),
   );
   const written = await tx.insertRows(
     'published.indicator_values',
     [
-      { name: 'indicator_id', type: 'text' }, { name: 'level', type: 'text' }, { name: 'area_id', type: 'text' },
-      { name: 'schuljahr', type: 'text' }, { name: 'numerator', type: 'int' }, { name: 'denominator', type: 'int' },
-      { name: 'value', type: 'float8' }, { name: 'suppressed', type: 'bool' }, { name: 'reason', type: 'text' },
+      { name: 'indicator_id', type: 'text' },
+      { name: 'level', type: 'text' },
+      { name: 'area_id', type: 'text' },
+      { name: 'schuljahr', type: 'text' },
+      { name: 'numerator', type: 'int' },
+      { name: 'denominator', type: 'int' },
+      { name: 'value', type: 'float8' },
+      { name: 'suppressed', type: 'bool' },
+      { name: 'reason', type: 'text' },
     ],
     p.values.map((v) => [v.indicatorId, v.level, v.areaId, v.schuljahr, v.numerator, v.denominator, v.value, v.suppressed, v.reason]),
   );
   if (written !== p.values.length) throw new AppError('integrity', `published ${written} of ${p.values.length} values`);
 
-  const [row] = await tx.query<{ version: string }>(`
+  const [row] = await tx.query<{ version: string }>(
+    `
     SELECT substr(md5(
       (SELECT coalesce(string_agg(level || '|' || ordinal || '|' || title, E'\\n' ORDER BY level), '') FROM published.levels) ||
       (SELECT coalesce(string_agg(level || '|' || area_id || '|' || name || '|' || coalesce(parent_id, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY level, area_id), '') FROM published.areas) ||

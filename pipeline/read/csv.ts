@@ -210,7 +210,8 @@ export async function openCsv(file: string, options: { delimiter?: string } = {}
   if (trailingEmpty) header.pop();
   const seen = new Map<string, number>();
   header.forEach((h, i) => {
-    if (h === '') throw new AppError('invalid_input', 'empty column name in header', { file, line: headerRow.line + lineOffset, column: i + 1 });
+    if (h === '')
+      throw new AppError('invalid_input', 'empty column name in header', { file, line: headerRow.line + lineOffset, column: i + 1 });
     if (seen.has(h)) {
       throw new AppError('invalid_input', `duplicate column "${h}" (columns ${seen.get(h)! + 1} and ${i + 1})`, {
         file,

@@ -44,14 +44,42 @@ export interface ValidationContext {
 }
 
 const GESCHLECHT: Record<string, PupilRecord['geschlecht']> = {
-  m: 'm', w: 'w', d: 'd', x: 'x', '3': 'm', '4': 'w', '5': 'd', '6': 'x',
-  maennlich: 'm', weiblich: 'w', divers: 'd', 'ohne angabe': 'x',
+  m: 'm',
+  w: 'w',
+  d: 'd',
+  x: 'x',
+  '3': 'm',
+  '4': 'w',
+  '5': 'd',
+  '6': 'x',
+  maennlich: 'm',
+  weiblich: 'w',
+  divers: 'd',
+  'ohne angabe': 'x',
 };
 const FOERDER = new Set(['LE', 'SQ', 'ES', 'GG', 'KM', 'HK', 'SE']);
 /** Common ISO 639-1 codes found in school files, mapped to 639-2/3. */
 const LANG_1_TO_3: Record<string, string> = {
-  de: 'deu', en: 'eng', tr: 'tur', ar: 'ara', pl: 'pol', ru: 'rus', uk: 'ukr', ro: 'ron', bg: 'bul', it: 'ita',
-  el: 'ell', fa: 'fas', ku: 'kur', sq: 'sqi', sr: 'srp', hr: 'hrv', bs: 'bos', es: 'spa', fr: 'fra', pt: 'por',
+  de: 'deu',
+  en: 'eng',
+  tr: 'tur',
+  ar: 'ara',
+  pl: 'pol',
+  ru: 'rus',
+  uk: 'ukr',
+  ro: 'ron',
+  bg: 'bul',
+  it: 'ita',
+  el: 'ell',
+  fa: 'fas',
+  ku: 'kur',
+  sq: 'sqi',
+  sr: 'srp',
+  hr: 'hrv',
+  bs: 'bos',
+  es: 'spa',
+  fr: 'fra',
+  pt: 'por',
 };
 
 export type RawRecord = Record<string, string>;

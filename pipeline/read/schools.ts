@@ -5,11 +5,25 @@ import { checkCoordinateRange } from './geo.ts';
 
 /** MSB Schulform keys (msb_schluessel, current ASD list). */
 export const SCHULFORM_NAMES: Record<string, string> = {
-  '02': 'Grundschule', '04': 'Hauptschule', '06': 'Volksschule', '08': 'Förderschule', '10': 'Realschule',
-  '13': 'PRIMUS-Schule', '14': 'Sekundarschule', '15': 'Gesamtschule', '16': 'Gemeinschaftsschule',
-  '17': 'Freie Waldorfschule', '18': 'Hiberniaschule', '19': 'Waldorf-Förderschule', '20': 'Gymnasium',
-  '25': 'Weiterbildungskolleg', '30': 'Berufskolleg', '83': 'Klinikschule', '85': 'Förderschule im Bereich der Realschule',
-  '87': 'Förderschule im Bereich des Gymnasiums', '88': 'Förderschule im Bereich des Berufskollegs',
+  '02': 'Grundschule',
+  '04': 'Hauptschule',
+  '06': 'Volksschule',
+  '08': 'Förderschule',
+  '10': 'Realschule',
+  '13': 'PRIMUS-Schule',
+  '14': 'Sekundarschule',
+  '15': 'Gesamtschule',
+  '16': 'Gemeinschaftsschule',
+  '17': 'Freie Waldorfschule',
+  '18': 'Hiberniaschule',
+  '19': 'Waldorf-Förderschule',
+  '20': 'Gymnasium',
+  '25': 'Weiterbildungskolleg',
+  '30': 'Berufskolleg',
+  '83': 'Klinikschule',
+  '85': 'Förderschule im Bereich der Realschule',
+  '87': 'Förderschule im Bereich des Gymnasiums',
+  '88': 'Förderschule im Bereich des Berufskollegs',
 };
 
 export interface School {
@@ -47,15 +61,26 @@ export async function readSchools(spec: Spec): Promise<{ schools: School[]; sha2
 async function readMsb(t: CsvTable, file: string): Promise<School[]> {
   const col = (name: string) => requireColumn(t, file, name);
   const [nr, form, n1, n2, n3, ags, epsg, rw, hw] = [
-    'Schulnummer', 'Schulform', 'Schulbezeichnung_1', 'Schulbezeichnung_2', 'Schulbezeichnung_3',
-    'Gemeindeschluessel', 'EPSG', 'UTMRechtswert', 'UTMHochwert',
+    'Schulnummer',
+    'Schulform',
+    'Schulbezeichnung_1',
+    'Schulbezeichnung_2',
+    'Schulbezeichnung_3',
+    'Gemeindeschluessel',
+    'EPSG',
+    'UTMRechtswert',
+    'UTMHochwert',
   ].map(col) as number[];
   const out: School[] = [];
   for await (const row of t.rows) {
     const f = row.fields;
     const schulnummer = (f[nr!] ?? '').trim();
     if (!/^\d{6}$/.test(schulnummer)) {
-      throw new AppError('invalid_input', `expected a 6-digit Schulnummer, found "${schulnummer}"`, { file, line: row.line, column: 'Schulnummer' });
+      throw new AppError('invalid_input', `expected a 6-digit Schulnummer, found "${schulnummer}"`, {
+        file,
+        line: row.line,
+        column: 'Schulnummer',
+      });
     }
     // One row in the real file has EPSG "null": the directory is EPSG:25832 throughout.
     const srid = /^\d+$/.test(f[epsg!] ?? '') ? Number(f[epsg!]) : 25832;
@@ -68,7 +93,10 @@ async function readMsb(t: CsvTable, file: string): Promise<School[]> {
     const key = (f[form!] ?? '').trim().padStart(2, '0');
     out.push({
       schulnummer,
-      name: [f[n1!], f[n2!], f[n3!]].map((s) => (s ?? '').trim()).filter(Boolean).join(' '),
+      name: [f[n1!], f[n2!], f[n3!]]
+        .map((s) => (s ?? '').trim())
+        .filter(Boolean)
+        .join(' '),
       schulform: key,
       schulformName: SCHULFORM_NAMES[key] ?? `Schulform ${key}`,
       ags: (f[ags!] ?? '').trim() || null,
@@ -91,12 +119,24 @@ async function readGeneric(t: CsvTable, file: string, spec: Spec): Promise<Schoo
     const schulnummer = (f[nr!] ?? '').trim().padStart(6, '0');
     const x = Number((f[xi!] ?? '').replace(',', '.'));
     const y = Number((f[yi!] ?? '').replace(',', '.'));
-    if (!/^\d{6}$/.test(schulnummer)) throw new AppError('invalid_input', 'expected a 6-digit Schulnummer', { file, line: row.line, column: c.schulnummer });
-    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new AppError('invalid_input', 'non-numeric coordinates', { file, line: row.line, column: c.x });
+    if (!/^\d{6}$/.test(schulnummer))
+      throw new AppError('invalid_input', 'expected a 6-digit Schulnummer', { file, line: row.line, column: c.schulnummer });
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+      throw new AppError('invalid_input', 'non-numeric coordinates', { file, line: row.line, column: c.x });
     checkCoordinateRange(srid, x, y, { file, line: row.line });
     const raw = (f[form!] ?? '').trim();
     const key = /^\d{1,2}$/.test(raw) ? raw.padStart(2, '0') : (Object.entries(SCHULFORM_NAMES).find(([, v]) => v === raw)?.[0] ?? raw);
-    out.push({ schulnummer, name: (f[name!] ?? '').trim(), schulform: key, schulformName: SCHULFORM_NAMES[key] ?? raw, ags: null, sozialindex: null, x, y, srid });
+    out.push({
+      schulnummer,
+      name: (f[name!] ?? '').trim(),
+      schulform: key,
+      schulformName: SCHULFORM_NAMES[key] ?? raw,
+      ags: null,
+      sozialindex: null,
+      x,
+      y,
+      srid,
+    });
   }
   return out;
 }

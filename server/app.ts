@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Database } from '../core/db/index.ts';
+import { AppError } from '../core/errors.ts';
+import { log } from '../core/log.ts';
+import { areasRepository } from './areas/repository.ts';
+import { levelRoutes } from './areas/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { indicatorsRepository } from './indicators/repository.ts';
+import { indicatorRoutes } from './indicators/routes.ts';
+import { createPublicationState, type PublicationState } from './publication.ts';
+import { areasTileSource } from './tiles/areas.ts';
+import { tileRoutes } from './tiles/routes.ts';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+export interface AppOptions {
+  /** Returns the open database; a getter because the embedded engine reopens after a run. */
+  getDb: () => Database;
+  publication?: PublicationState;
+  corsOrigins?: readonly string[];
+  /** Built web app to serve at /; none when absent. */
+  webDist?: string | null;
+  attribution?: string;
+}
+
+export function createApp(o: AppOptions) {
+  const publication = o.publication ?? createPublicationState(o.getDb);
+  const areas = areasRepository(o.getDb);
+  const indicators = indicatorsRepository(o.getDb);
+  const attribution = o.attribution ?? 'Quartiersmonitor · Schulstatistik, eigene Berechnung';
+
+  const app = new Hono();
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // MapLibre runs its workers from blob: URLs and draws images from blob:/data:.
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  );
+  if (o.corsOrigins && o.corsOrigins.length > 0) {
+    const allow = cors({ origin: [...o.corsOrigins] });
+    app.use('/api/*', allow);
+    app.use('/tiles/*', allow);
+  }
+  app.use(
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new AppError('bad_request', 'request body too large');
+      },
+    }),
+  );
+
+  app.route('/api/health', healthRoutes({ getDb: o.getDb, publication }));
+  app.route('/api/levels', levelRoutes({ areas, publication }));
+  app.route('/api/indicators', indicatorRoutes({ indicators, areas, publication }));
+  app.route('/tiles', tileRoutes({ sources: [areasTileSource(areas, attribution)], publication }));
+  app.all('/api/*', () => {
+    throw new AppError('not_found', 'no such endpoint');
+  });
+
+  const dist = o.webDist === undefined ? WEB_DIST : o.webDist;
+  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    const root = path.relative(process.cwd(), dist) || '.';
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      // Vite puts a content hash into every asset name.
+      if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.use('/*', serveStatic({ root }));
+    app.get('/*', serveStatic({ root, path: 'index.html' }));
+  }
+
+  // Typed errors become 4xx/5xx JSON in this one place; stack traces stay in the log.
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) log.error('request failed', { code: err.code, path: c.req.path, message: err.message });
+      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
+    }
+    if (err instanceof HTTPException) {
+      return c.json({ error: { code: 'bad_request', message: err.message || 'bad request' } }, err.status);
+    }
+    log.error('unexpected error', { path: c.req.path, error: String(err), stack: (err as Error).stack });
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'not found' } }, 404));
+  return app;
+}

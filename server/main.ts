@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../core/config.ts';
+import { openDatabase } from '../core/db/open.ts';
+import { AppError } from '../core/errors.ts';
+import { log } from '../core/log.ts';
+import { ensureDemoInputs } from '../fixtures/demo.ts';
+import { loadJob } from '../pipeline/job.ts';
+import { runJob, summarise } from '../pipeline/run.ts';
+import { createApp } from './app.ts';
+import { createPublicationState } from './publication.ts';
+import { ensureWebBuild } from './web-build.ts';
+
+/**
+ * `npm start`: builds the web app if needed, opens (or creates) the database,
+ * loads the Musterstadt demo when nothing is published yet, then serves web app,
+ * API and tiles.
+ */
+async function main() {
+  const config = loadConfig();
+  await ensureWebBuild();
+  const handle = await openDatabase(config);
+  const publication = createPublicationState(() => handle.db);
+
+  if (config.demo && !(await publication.current())) {
+    process.stdout.write('No publication yet: loading the Musterstadt demo city …\n');
+    const job = loadJob(ensureDemoInputs(config.dataDir));
+    const report = await handle.write((db) => runJob(db, job, { reportDir: path.join(config.dataDir, 'reports') }));
+    publication.invalidate();
+    process.stdout.write(summarise(report) + '\n');
+  }
+
+  const app = createApp({ getDb: () => handle.db, publication, corsOrigins: config.corsOrigins });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const pub = publication.current();
+    void pub.then((p) => {
+      log.info('listening', { port: info.port, engine: handle.db.engine, dataVersion: p?.dataVersion ?? null });
+      process.stdout.write(`\nQuartiersmonitor läuft: http://localhost:${info.port}\n`);
+    });
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info('shutting down', { signal });
+    server.close();
+    void handle.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  if (err instanceof AppError) {
+    process.stderr.write(`Error: ${err.message}\n`);
+    process.exit(err.code === 'database_locked' ? 75 : 1);
+  }
+  process.stderr.write(`Unexpected error: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
