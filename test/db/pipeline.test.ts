@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../pipeline/run.ts';
+import { smallDemoJob, runQuiet } from '../helpers/demo.ts';
+import { engines, type TestDatabase } from '../helpers/engines.ts';
+
+describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the small Musterstadt', (_, engine) => {
+  let t: TestDatabase;
+  let report: RunReport;
+  beforeAll(async () => {
+    t = await engine.open();
+    // keepStaging: the tests below recount from the raw records.
+    report = await runQuiet(t.db, smallDemoJob({ keepStaging: true }));
+  });
+  afterAll(() => t?.dispose());
+
+  it('accounts for every input record in exactly one bucket', () => {
+    const inBuckets = Object.values(report.account.buckets).reduce((s, b) => s + b.rows, 0);
+    const perFile = report.account.perFile.reduce((s, f) => s + f.rows, 0);
+    expect(inBuckets).toBe(report.account.rows);
+    expect(perFile).toBe(report.account.rows);
+    // Each demo file has one header and one line per record.
+    const lines = report.account.perFile.reduce((s, f) => s + fs.readFileSync(f.file, 'latin1').trim().split(/\r\n/).length - 1, 0);
+    expect(report.account.rows).toBe(lines);
+  });
+
+  it('detects the encodings and delimiters of the three demo files', () => {
+    expect(report.account.perFile.map((f) => [f.encoding, f.delimiter])).toEqual([
+      ['windows-1252', ';'],
+      ['utf-8', ';'],
+      ['utf-8', ','],
+    ]);
+  });
+
+  it('publishes schueler_insgesamt equal to a recount of the staged records, suppressed only below k', async () => {
+    const rows = await t.db.query<{ level: string; area_id: string; schuljahr: string; published: number | null; reason: string | null; recount: number }>(
+      `SELECT v.level, v.area_id, v.schuljahr, v.numerator AS published, v.reason,
+              coalesce((SELECT sum(r.anzahl) FROM staging.record_areas ra JOIN staging.records r ON r.id = ra.id
+                        WHERE ra.level = v.level AND ra.area_id = v.area_id AND r.schuljahr = v.schuljahr), 0)::int AS recount
+       FROM published.indicator_values v WHERE v.indicator_id = 'schueler_insgesamt'`,
+    );
+    expect(rows.length).toBe((8 + 40 + 129) * 3);
+    for (const r of rows) {
+      if (r.reason === null) expect(r.published).toBe(r.recount);
+      else if (r.reason === 'count_below_k') expect([1, 2]).toContain(r.recount);
+      else expect(r.reason).toBe('secondary');
+    }
+    const assigned = Object.entries(report.account.buckets).filter(([k]) => k.startsWith('assigned:')).reduce((s, [, b]) => s + b.rows, 0);
+    const [onCoarsest] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staging.record_areas WHERE level = 'Stadtbezirk'`);
+    expect(onCoarsest!.n).toBe(assigned - report.unassignedPerLevel['Stadtbezirk']!);
+  });
+
+  it('publishes nothing between 1 and k−1 and gives every suppressed value a reason', async () => {
+    const [bad] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM published.indicator_values
+       WHERE (numerator BETWEEN 1 AND 2) OR (denominator BETWEEN 1 AND 2) OR (denominator - numerator BETWEEN 1 AND 2)
+          OR (suppressed AND reason IS NULL) OR (suppressed AND value IS NOT NULL)`,
+    );
+    expect(bad!.n).toBe(0);
+  });
+
+  it('builds three nested levels with numeric feature ids and parent chains', async () => {
+    const rows = await t.db.query<{ level: string; n: number; with_parents: number }>(
+      `SELECT level, count(*)::int AS n, count(*) FILTER (WHERE parents <> '{}'::jsonb)::int AS with_parents
+       FROM published.areas GROUP BY level ORDER BY min((SELECT ordinal FROM published.levels l WHERE l.level = areas.level))`,
+    );
+    expect(rows).toEqual([
+      { level: 'Stadtbezirk', n: 8, with_parents: 0 },
+      { level: 'Stadtteil', n: 40, with_parents: 40 },
+      { level: 'Quartier', n: 129, with_parents: 129 },
+    ]);
+  });
+
+  it('writes unmatched addresses to an owner-only file, not to the report', () => {
+    expect(fs.statSync(report.quarantineFile).mode & 0o777).toBe(0o600);
+    const lines = fs.readFileSync(report.quarantineFile, 'utf8').trim().split('\r\n');
+    const unmatched = Object.entries(report.account.buckets).filter(([k]) => k.startsWith('unmatched:') || k.startsWith('rejected:')).reduce((s, [, b]) => s + b.rows, 0);
+    expect(lines.length - 1).toBe(unmatched);
+    expect(JSON.stringify(report)).not.toMatch(/straße|strasse/i);
+  });
+
+  it('publishes the same content under the same data version when run again, and drops staging without keepStaging', async () => {
+    const again = await runQuiet(t.db, smallDemoJob());
+    expect(again.dataVersion).toBe(report.dataVersion);
+    const [row] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'staging'`);
+    expect(row!.n).toBe(0);
+  });
+
+  it('keeps the previous publication when a run fails', async () => {
+    const broken = smallDemoJob({ schools: { file: 'out/fehlt.csv', format: 'msb' } });
+    await expect(runQuiet(t.db, broken)).rejects.toThrow(/fehlt\.csv: file not found/);
+    const [pub] = await t.db.query<{ data_version: string }>('SELECT data_version FROM meta.publication');
+    expect(pub!.data_version).toBe(report.dataVersion);
+    const [failed] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM meta.runs WHERE status = 'failed'`);
+    expect(failed!.n).toBe(1);
+  });
+});

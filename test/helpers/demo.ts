@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import type { Database } from '../../core/db/index.ts';
+import { loadJob, parseJob, type Job } from '../../pipeline/job.ts';
+import { runJob, type RunReport } from '../../pipeline/run.ts';
+
+/** The small Musterstadt (2,500 pupils a year) that global setup generated. */
+export function smallDemoJob(patch: Record<string, unknown> = {}): Job {
+  const file = path.join(inject('smallDemo'), 'job.json');
+  if (Object.keys(patch).length === 0) return loadJob(file);
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return parseJob(JSON.stringify({ ...raw, ...patch }), file);
+}
+
+const quiet = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
+export const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+export async function runQuiet(db: Database, job: Job): Promise<RunReport> {
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-report-'));
+  return runJob(db, job, { reportDir, out: quiet, log: silentLog });
+}

@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Optional test dependencies. Absent → the tests skip with a message saying what
+ * is missing; with the REQUIRE_ variable set (CI) → they fail instead.
+ */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED_DATA = path.resolve(ROOT, '../shared/data');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Requirement {
+  available: boolean;
+  /** Why tests skip; empty when available. */
+  reason: string;
+}
+
+function requirement(available: boolean, env: string, missing: string): Requirement {
+  if (!available && process.env[env] === '1') {
+    throw new Error(`${env}=1 but ${missing}`);
+  }
+  if (!available) process.stderr.write(`[skip] ${missing} (set ${env}=1 to make this an error)\n`);
+  return { available, reason: available ? '' : missing };
+}
+
+export const postgis = () => requirement(!!process.env.TEST_DATABASE_URL, 'REQUIRE_POSTGIS', 'TEST_DATABASE_URL is not set: PostgreSQL tests skipped');
+export const browser = () => requirement(fs.existsSync(CHROMIUM), 'REQUIRE_BROWSER', `no Chromium at ${CHROMIUM}: browser tests skipped`);
+export const sharedData = () => requirement(fs.existsSync(SHARED_DATA), 'REQUIRE_SHARED_DATA', `no ${SHARED_DATA}: real-data tests skipped`);

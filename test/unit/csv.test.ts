@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCsvParser, detectDelimiter, openCsv } from '../../pipeline/read/csv.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-csv-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, content: string | Buffer) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, content);
+  return p;
+};
+async function readAll(file: string) {
+  const t = await openCsv(file);
+  const rows = [];
+  for await (const r of t.rows) rows.push(r);
+  return { ...t, rows };
+}
+
+describe('createCsvParser', () => {
+  it.each([
+    ['a;b\n1;2\n', [['a', 'b'], ['1', '2']]],
+    ['a;b\r\n1;2\r\n', [['a', 'b'], ['1', '2']]],
+    ['a;b\r1;2', [['a', 'b'], ['1', '2']]],
+    ['"a;x";b\n"1""2";3\n', [['a;x', 'b'], ['1"2', '3']]],
+    ['a;b\n"line\nbreak";2\n', [['a', 'b'], ['line\nbreak', '2']]],
+    ['a;b\n\n1;2\n\n', [['a', 'b'], ['1', '2']]],
+    ['a;;\n', [['a', '', '']]],
+  ])('%j', (text, expected) => {
+    const p = createCsvParser(';', 'x.csv');
+    const rows = [...p.push(text), ...p.end()];
+    expect(rows.map((r) => r.fields)).toEqual(expected);
+  });
+
+  it('reports the physical line where each record starts', () => {
+    const p = createCsvParser(';', 'x.csv');
+    const rows = [...p.push('h\n"a\nb"\nc\n'), ...p.end()];
+    expect(rows.map((r) => r.line)).toEqual([1, 2, 4]);
+  });
+
+  it('gives the same records however the text is split into chunks', () => {
+    const text = 'a;b\r\n"x\r\ny";"q""q"\r\n3;4\r\n';
+    const whole = createCsvParser(';', 'x.csv');
+    const expected = [...whole.push(text), ...whole.end()];
+    const split = createCsvParser(';', 'x.csv');
+    const got = [];
+    for (const ch of text) got.push(...split.push(ch));
+    got.push(...split.end());
+    expect(got).toEqual(expected);
+  });
+
+  it('names file, line and column of an unterminated quote', () => {
+    const p = createCsvParser(';', 'kaputt.csv');
+    p.push('a;b\n1;"offen\n2;3\n');
+    expect(() => p.end()).toThrow('kaputt.csv:2:3: unterminated quoted value');
+  });
+});
+
+describe('detectDelimiter', () => {
+  it.each([
+    ['Schuljahr;Schulnummer;Jahrgang', ';'],
+    ['Schuljahr,Schulnummer,Jahrgang', ','],
+    ['Schuljahr\tSchulnummer', '\t'],
+    ['"a;b",c,d', ','],
+  ])('%j → %j', (line, d) => expect(detectDelimiter(line)).toBe(d));
+});
+
+describe('openCsv', () => {
+  it('detects UTF-8 with BOM and strips the BOM from the first column name', async () => {
+    const t = await readAll(write('bom.csv', '\ufeffStraße;Nr\nMühlenweg;1\n'));
+    expect(t.info.encoding).toBe('utf-8');
+    expect(t.header).toEqual(['Straße', 'Nr']);
+    expect(t.rows[0]!.fields).toEqual(['Mühlenweg', '1']);
+  });
+
+  it('detects Windows-1252 and decodes umlauts', async () => {
+    const t = await readAll(write('ansi.csv', Buffer.from('Straße;Nr\r\nMühlenweg;1\r\nGrüner Weg;2\r\n', 'latin1')));
+    expect(t.info.encoding).toBe('windows-1252');
+    expect(t.rows.map((r) => r.fields[0])).toEqual(['Mühlenweg', 'Grüner Weg']);
+  });
+
+  it('reads a Windows-1252 file whose first non-ASCII byte comes late', async () => {
+    const lines = ['a,b', ...Array.from({ length: 20000 }, (_, i) => `x${i},1`), 'Köln,2'];
+    const t = await readAll(write('late.csv', Buffer.from(lines.join('\n'), 'latin1')));
+    expect(t.info.encoding).toBe('windows-1252');
+    expect(t.delimiter).toBe(',');
+    expect(t.rows.at(-1)).toEqual({ line: 20002, fields: ['Köln', '2'] });
+  });
+
+  it('handles the MSB "sep=;" line and trailing delimiter, counting lines from the file start', async () => {
+    const t = await readAll(write('msb.csv', 'sep=;\r\n"A";"B";\r\n"1";"2";\r\n'));
+    expect(t.delimiter).toBe(';');
+    expect(t.header).toEqual(['A', 'B']);
+    expect(t.rows).toEqual([{ line: 3, fields: ['1', '2'] }]);
+  });
+
+  it.each([
+    ['empty.csv', '', 'empty.csv:1: the file is empty; expected a header line'],
+    ['dup.csv', 'a;b;a\n1;2;3\n', 'dup.csv:1:3: duplicate column "a" (columns 1 and 3)'],
+    ['blankcol.csv', 'a;;b\n', 'blankcol.csv:1:2: empty column name in header'],
+  ])('%s fails clearly', async (name, content, message) => {
+    const p = write(name, content);
+    await expect(openCsv(p)).rejects.toThrow(`${p.replace(name, '')}${message}`);
+  });
+
+  it('fails for a missing file with its name', async () => {
+    await expect(openCsv(path.join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: file not found/);
+  });
+});
