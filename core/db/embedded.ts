@@ -38,13 +38,18 @@ export async function withEmbeddedCopy<T>(dataDir: string, work: (db: Database) 
   const p = pgdataPaths(dataDir);
   recover(dataDir);
   if (fs.existsSync(p.live)) fs.cpSync(p.live, p.next, { recursive: true });
-  const db = await openPglite({ pgdata: p.next });
   let result: T;
   try {
-    await migrate(db);
-    result = await work(db);
-  } finally {
-    await db.close();
+    const db = await openPglite({ pgdata: p.next });
+    try {
+      await migrate(db);
+      result = await work(db);
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    fs.rmSync(p.next, { recursive: true, force: true });
+    throw err;
   }
   if (fs.existsSync(p.live)) fs.renameSync(p.live, p.old);
   fs.renameSync(p.next, p.live);

@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { openPglite, openPostgres } from '../../core/db/index.ts';
 import { migrate } from '../../core/db/migrate.ts';
 import { DEMO_JOB, writeMusterstadt } from '../../fixtures/musterstadt/index.ts';
+import { ensureWebBuild } from '../../server/web-build.ts';
 
 /**
  * Runs once per `npm test`: a migrated PGlite template (tests copy it instead of
@@ -15,6 +16,8 @@ export default async function setup(project: TestProject) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-test-'));
   const template = path.join(root, 'pglite-template');
   const started = Date.now();
+  // Built once here, so tests that start the server never build concurrently.
+  await ensureWebBuild(process.stderr);
   const db = await openPglite({ pgdata: template });
   await migrate(db);
   await db.close();

@@ -1,0 +1,158 @@
+import { gunzipSync } from 'node:zlib';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
+import { engines, type TestDatabase } from '../helpers/engines.ts';
+
+/** A z/x/y tile that contains lon/lat. */
+function tileAt(lon: number, lat: number, z: number) {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return { z, x, y };
+}
+
+describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, engine) => {
+  let t: TestDatabase;
+  let app: ReturnType<typeof createApp>;
+  let version: string;
+  let centre: { lon: number; lat: number };
+
+  beforeAll(async () => {
+    t = await engine.open();
+    app = createApp({ getDb: () => t.db, webDist: null });
+    // Before the first publication.
+    const empty = await app.request('/api/health');
+    expect(await empty.json()).toMatchObject({ status: 'ok', dataVersion: null });
+    version = (await runQuiet(t.db, smallDemoJob())).dataVersion;
+    const [c] = await t.db.query<{ lon: number; lat: number }>(
+      `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM published.areas WHERE level = 'Quartier' ORDER BY area_id LIMIT 1`,
+    );
+    centre = c!;
+  });
+  afterAll(() => t?.dispose());
+
+  it('GET /api/health names engine, schema version and data version', async () => {
+    const res = await app.request('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      engine: engine.name,
+      schemaVersion: 1,
+      dataVersion: version,
+      publishedAt: expect.any(String),
+      municipality: 'Musterstadt',
+    });
+  });
+
+  it('GET /api/levels lists the levels coarse to fine with area counts', async () => {
+    const body = await (await app.request('/api/levels')).json();
+    expect(body.levels.map((l: { level: string; areaCount: number }) => [l.level, l.areaCount])).toEqual([
+      ['Stadtbezirk', 8],
+      ['Stadtteil', 40],
+      ['Quartier', 129],
+    ]);
+  });
+
+  it('GET /api/indicators/:id/values gives every area with value, rank and map statistics', async () => {
+    const res = await app.request('/api/indicators/schueler_insgesamt/values?level=Stadtbezirk&schuljahr=2024/25');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-data-version')).toBe(version);
+    const body = await res.json();
+    expect(body).toMatchObject({ dataVersion: version, level: 'Stadtbezirk', schuljahr: '2024/25', disclosure: { minCount: 3, minDenominator: 10 } });
+    expect(body.values).toHaveLength(8);
+    const [db] = await t.db.query<{ total: number }>(
+      `SELECT sum(numerator)::int AS total FROM published.indicator_values WHERE indicator_id = 'schueler_insgesamt' AND level = 'Stadtbezirk' AND schuljahr = '2024/25'`,
+    );
+    expect(body.values.reduce((s: number, v: { value: number }) => s + v.value, 0)).toBe(db!.total);
+    const sorted = [...body.values].sort((a, b) => b.value - a.value);
+    expect(sorted[0].rank).toBe(1);
+    expect(body.stats.min).toBe(sorted.at(-1).value);
+    expect(body.stats.max).toBe(sorted[0].value);
+    for (const k of [3, 4, 5, 6, 7]) {
+      for (const kind of ['quantile', 'equal', 'jenks']) expect(body.stats.breaks[kind][k]).toHaveLength(k + 1);
+    }
+  });
+
+  it.each([
+    ['/api/indicators/nope/values', 404, 'not_found'],
+    ['/api/indicators/schueler_insgesamt/values?level=Galaxis', 400, 'bad_request'],
+    ['/api/indicators/schueler_insgesamt/values?schuljahr=2024-25', 400, 'bad_request'],
+    ['/api/indicators/schueler_insgesamt/values?schuljahr=1999/00', 404, 'not_found'],
+    ["/api/indicators/schueler_insgesamt/values?level=Quartier'%20OR%201=1--", 400, 'bad_request'],
+    ['/api/indicators/schueler_insgesamt/values?extra=1', 400, 'bad_request'],
+    ['/api/nothing', 404, 'not_found'],
+  ])('%s → %i %s as JSON without a stack trace', async (url, status, code) => {
+    const res = await app.request(url);
+    expect(res.status).toBe(status);
+    const body = await res.json();
+    expect(body.error.code).toBe(code);
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('TileJSON carries the data version in its tile URLs', async () => {
+    const res = await app.request('http://localhost/tiles/areas.json');
+    expect(res.status).toBe(200);
+    const tj = await res.json();
+    expect(tj).toMatchObject({ tilejson: '3.0.0', minzoom: 0, maxzoom: 14, tiles: [`http://localhost/tiles/areas/{z}/{x}/{y}.mvt?v=${version}`] });
+    expect(tj.vector_layers.map((l: { id: string }) => l.id)).toEqual(['Stadtbezirk', 'Stadtteil', 'Quartier']);
+    expect(tj.bounds[0]).toBeLessThan(centre.lon);
+    expect(tj.bounds[2]).toBeGreaterThan(centre.lon);
+  });
+
+  it('serves a versioned tile immutable and gzipped, with a strong ETag and 304', async () => {
+    const { z, x, y } = tileAt(centre.lon, centre.lat, 12);
+    const url = `/tiles/areas/${z}/${x}/${y}.mvt?v=${version}`;
+    const res = await app.request(url, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const etag = res.headers.get('etag')!;
+    expect(etag).toBe(`"${version}-areas-${z}-${x}-${y}"`);
+    const tile = new VectorTile(new PbfReader(gunzipSync(Buffer.from(await res.arrayBuffer()))));
+    expect(Object.keys(tile.layers).sort()).toEqual(['Quartier', 'Stadtbezirk', 'Stadtteil']);
+    const ids = await t.db.query<{ fid: number }>(`SELECT fid FROM published.areas WHERE level = 'Quartier'`);
+    const q = tile.layers['Quartier']!;
+    for (let i = 0; i < q.length; i++) {
+      const f = q.feature(i);
+      expect(ids.map((r) => Number(r.fid))).toContain(f.id);
+      expect(f.properties).toMatchObject({ level: 'Quartier', area_id: expect.any(String), name: expect.any(String), Stadtteil_id: expect.any(String) });
+    }
+    const again = await app.request(url, { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves an unversioned or outdated tile URL with a short max-age, and plain bytes without gzip', async () => {
+    const { z, x, y } = tileAt(centre.lon, centre.lat, 10);
+    for (const q of ['', '?v=000000000000']) {
+      const res = await app.request(`/tiles/areas/${z}/${x}/${y}.mvt${q}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(new VectorTile(new PbfReader(new Uint8Array(await res.arrayBuffer()))).layers['Quartier']!.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([
+    ['/tiles/areas/3/0/0.mvt', 204],
+    ['/tiles/areas/2/4/0.mvt', 400],
+    ['/tiles/areas/23/0/0.mvt', 400],
+    ['/tiles/areas/x/0/0.mvt', 400],
+    ['/tiles/areas/99999999999/0/0.mvt', 400],
+    ['/tiles/nolayer/0/0/0.mvt', 404],
+    ['/tiles/nolayer.json', 404],
+  ])('%s → %i', async (url, status) => {
+    expect((await app.request(url)).status).toBe(status);
+  });
+
+  it('sends security headers', async () => {
+    const res = await app.request('/api/health');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+});
