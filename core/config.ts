@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { AppError } from './errors.ts';
 
 /**
  * Process configuration, read from the environment once and frozen.
@@ -31,16 +32,18 @@ export type Config = Readonly<{
 }>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable counts as unset (`DATABASE_URL= npm start`).
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+    throw new AppError('invalid_config', `invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    databaseUrl: e.DATABASE_URL || undefined,
+    databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     demo: e.DEMO === '1',
     adminToken: e.ADMIN_TOKEN,

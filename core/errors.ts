@@ -10,12 +10,21 @@ export interface InputLocation {
 }
 
 export type ErrorCode =
-  'bad_request' | 'not_found' | 'invalid_job' | 'invalid_input' | 'database_locked' | 'database' | 'integrity' | 'unauthorized';
+  | 'bad_request'
+  | 'not_found'
+  | 'invalid_job'
+  | 'invalid_config'
+  | 'invalid_input'
+  | 'database_locked'
+  | 'database'
+  | 'integrity'
+  | 'unauthorized';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   not_found: 404,
   invalid_job: 400,
+  invalid_config: 500,
   invalid_input: 400,
   database_locked: 503,
   database: 500,

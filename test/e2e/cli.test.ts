@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { pgdataPaths } from '../../core/db/embedded.ts';
+import { copyPgliteTemplate } from '../helpers/engines.ts';
+import { ROOT } from '../helpers/requirements.ts';
+
+/** The pipeline CLI as analysts run it: exit codes, messages, the report file. */
+describe('[pglite] pipeline CLI', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-cli-'));
+  fs.renameSync(copyPgliteTemplate(), pgdataPaths(dataDir).live);
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/quartiersmonitor.mjs', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+      encoding: 'utf8',
+    });
+
+  it('runs a job, prints the summary and writes an owner-only report without addresses', () => {
+    const reportFile = path.join(dataDir, 'report.json');
+    const r = cli('run', path.join(inject('smallDemo'), 'job.json'), '--report', reportFile);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Run \S+ published data version [0-9a-f]{12} \(pglite\)/);
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    expect(fs.statSync(reportFile).mode & 0o777).toBe(0o600);
+    expect(Object.values(report.account.buckets as Record<string, { rows: number }>).reduce((s, b) => s + b.rows, 0)).toBe(report.account.rows);
+    expect(fs.readFileSync(reportFile, 'utf8')).not.toMatch(/straße|str\./i);
+  }, 120_000);
+
+  it.each([
+    [['run', 'no-such-job.json'], 1, /no-such-job\.json: cannot read job file: ENOENT/],
+    [['frobnicate'], 2, /Usage:/],
+    [[], 2, /Usage:/],
+  ])('%j exits %i with a clear message', (args, status, message) => {
+    const r = cli(...args);
+    expect(r.status).toBe(status);
+    expect(r.stdout + r.stderr).toMatch(message);
+  });
+
+  it('names file and problem for an invalid job and publishes nothing', () => {
+    const bad = path.join(dataDir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ municipality: { name: 'X', ags: '123' } }));
+    const r = cli('run', bad);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${bad}: municipality.ags: 8-digit AGS, e.g. 05113000`);
+    expect(r.stderr).toContain('Nothing was published.');
+  });
+});
