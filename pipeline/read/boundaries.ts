@@ -1,3 +1,4 @@
+import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { AppError } from '../../core/errors.ts';
 import type { Job } from '../job.ts';
 import { crsFromGeoJson, readJsonFile } from './geo.ts';
@@ -6,7 +7,7 @@ export interface BoundaryFeature {
   id: string;
   name: string;
   parentId: string | null;
-  /** GeoJSON geometry text, any dimension (2-D to 4-D): PostGIS forces 2-D. */
+  /** GeoJSON geometry text, reduced to 2-D. */
   geometry: string;
 }
 
@@ -48,8 +49,28 @@ export function readBoundaries(spec: Spec): BoundaryLevel {
     }
     const rawParent = spec.parentProperty ? props[spec.parentProperty] : undefined;
     const parentId = rawParent === undefined || rawParent === null || rawParent === '' ? null : String(rawParent).trim();
-    return { id, name, parentId, geometry: JSON.stringify(feat.geometry) };
+    return { id, name, parentId, geometry: JSON.stringify(to2d(feat.geometry as Polygon | MultiPolygon, where)) };
   });
   if (features.length === 0) throw new AppError('invalid_input', `no features in level ${spec.level}`, { file });
   return { level: spec.level, title: spec.title ?? spec.level, file, srid, features };
+}
+
+/**
+ * Drops Z and M: real files carry [lon, lat, 0, 0] or [lon, lat, 0, null] (Essen),
+ * which parsers disagree about. Checks every position is a pair of finite numbers.
+ */
+function to2d(g: Polygon | MultiPolygon, where: { file: string; column: string }): Polygon | MultiPolygon {
+  const pos = (p: Position): Position => {
+    if (!Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
+      throw new AppError('invalid_input', `invalid coordinate ${JSON.stringify(p)}`, where);
+    }
+    return [p[0]!, p[1]!];
+  };
+  const ring = (r: Position[]) => {
+    if (!Array.isArray(r) || r.length < 4) throw new AppError('invalid_input', 'a polygon ring needs at least 4 positions', where);
+    return r.map(pos);
+  };
+  return g.type === 'Polygon'
+    ? { type: 'Polygon', coordinates: g.coordinates.map(ring) }
+    : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map(ring)) };
 }
