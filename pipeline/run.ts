@@ -254,6 +254,7 @@ export function summarise(r: RunReport): string {
       .join(', ')}`,
   );
   lines.push(`Suppressed: ${r.suppression.suppressed} of ${r.suppression.cells} values`);
+  lines.push(`Timings: ${Object.entries(r.timingsMs).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   lines.push(`Unmatched and rejected records (local file, owner-only): ${r.quarantineFile}`);
   return lines.join('\n');
 }

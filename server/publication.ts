@@ -47,7 +47,8 @@ export function createPublicationState(getDb: () => Database, options: { ttlMs?:
       if (!cached || now - cached.at > ttlMs) {
         const value = read();
         cached = { at: now, value };
-        value.catch(() => (cached = null));
+        // Nothing published yet is not cached: the first publication shows at once.
+        value.then((v) => v === null && (cached = null)).catch(() => (cached = null));
       }
       return cached.value;
     },

@@ -3,6 +3,7 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
+import { createPublicationState } from '../../server/publication.ts';
 import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
 
@@ -23,11 +24,13 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
 
   beforeAll(async () => {
     t = await engine.open();
-    app = createApp({ getDb: () => t.db, webDist: null });
+    const publication = createPublicationState(() => t.db);
+    app = createApp({ getDb: () => t.db, webDist: null, publication });
     // Before the first publication.
     const empty = await app.request('/api/health');
     expect(await empty.json()).toMatchObject({ status: 'ok', dataVersion: null });
     version = (await runQuiet(t.db, smallDemoJob())).dataVersion;
+    publication.invalidate(); // as the server does after a run it started
     const [c] = await t.db.query<{ lon: number; lat: number }>(
       `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM published.areas WHERE level = 'Quartier' ORDER BY area_id LIMIT 1`,
     );
