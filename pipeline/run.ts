@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from '../core/db/index.ts';
+import { columns, type Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { log as defaultLog, step, type Logger } from '../core/log.ts';
 import { aggregate, type AreaRef } from './aggregate/aggregate.ts';
@@ -87,10 +87,9 @@ export async function runJob(db: Database, job: Job, options: RunOptions): Promi
       const s = await readSchools(job.schools);
       await db.insertRows(
         'staging.schools',
-        ['schulnummer', 'name', 'schulform', 'schulform_name', 'ags', 'sozialindex', 'x', 'y', 'srid'].map((name, i) => ({
-          name,
-          type: i < 5 ? 'text' : i === 5 || i === 8 ? 'int' : 'float8',
-        })),
+        columns(
+          'schulnummer text, name text, schulform text, schulform_name text, ags text, sozialindex int, x float8, y float8, srid int',
+        ),
         s.schools.map((x) => [x.schulnummer, x.name, x.schulform, x.schulformName, x.ags, x.sozialindex, x.x, x.y, x.srid]),
       );
       return s;
@@ -101,11 +100,7 @@ export async function runJob(db: Database, job: Job, options: RunOptions): Promi
       const index = buildGazetteer(file.entries);
       const n = await db.insertRows(
         'staging.addresses',
-        [
-          { name: 'street_key', type: 'text' },
-          { name: 'x', type: 'float8' },
-          { name: 'y', type: 'float8' },
-        ],
+        columns('street_key text, x float8, y float8'),
         file.entries.map((e) => [streetKey(e.street), e.x, e.y]).filter((r) => r[0] !== ''),
       );
       await db.exec('CREATE INDEX ON staging.addresses (street_key)');
@@ -254,7 +249,11 @@ export function summarise(r: RunReport): string {
       .join(', ')}`,
   );
   lines.push(`Suppressed: ${r.suppression.suppressed} of ${r.suppression.cells} values`);
-  lines.push(`Timings: ${Object.entries(r.timingsMs).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+  lines.push(
+    `Timings: ${Object.entries(r.timingsMs)
+      .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`)
+      .join(', ')}`,
+  );
   lines.push(`Unmatched and rejected records (local file, owner-only): ${r.quarantineFile}`);
   return lines.join('\n');
 }

@@ -17,6 +17,15 @@ export interface Column {
   type: string;
 }
 
+/** Column list for `insertRows` from "name type, name type", e.g. columns('level text, ordinal int'). */
+export function columns(spec: string): Column[] {
+  return spec.split(',').map((part) => {
+    const [name, type] = part.trim().split(/\s+/);
+    if (!name || !type) throw new Error(`bad column spec "${part}"`);
+    return { name, type };
+  });
+}
+
 /** The SQL surface shared by a database and a transaction on it. */
 export interface Sql {
   /** One or more statements without parameters (migrations, DDL). */

@@ -1,25 +1,15 @@
+import type { Schema } from '../../core/db/schema.ts';
+
 /**
  * The indicator registry: every published indicator with its metadata. Pupil
  * indicators are computed by the aggregate stage from the measures below.
  */
-export interface IndicatorDefinition {
-  id: string;
-  title: string;
-  definition: string;
-  theme: string;
-  kind: 'count' | 'rate';
-  unit: string;
-  numerator: string;
-  denominator: string | null;
-  reference: 'Wohnort' | 'Schulort';
-  polarity: 'higher_is_better' | 'higher_is_worse' | 'neutral';
-  source: string;
-  caveats: string;
-  stichtag: string;
+export type IndicatorDefinition = Schema['published.indicators'] & {
   /** Measure columns of the aggregate query. */
   measures: { numerator: string; denominator?: string };
+  /** Factor from numerator/denominator to the value, e.g. 100 for percent. */
   scale: number;
-}
+};
 
 const SOURCE = 'Schulstatistik, Gemeindedatensatz (Schüler-Wohnort-Datei), eigene Berechnung';
 const STICHTAG = 'Stichtag der amtlichen Schulstatistik (Mitte Oktober)';

@@ -1,4 +1,4 @@
-import type { Sql } from '../../core/db/index.ts';
+import { columns, type Sql } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { BoundaryLevel } from '../read/boundaries.ts';
 
@@ -14,15 +14,7 @@ export async function loadBoundaries(sql: Sql, levels: BoundaryLevel[]): Promise
     const rows = lvl.features.map((f) => [lvl.level, ordinal, f.id, f.name, f.parentId, lvl.srid, f.geometry]);
     await sql.insertRows(
       'staging.areas_in',
-      [
-        { name: 'level', type: 'text' },
-        { name: 'ordinal', type: 'int' },
-        { name: 'area_id', type: 'text' },
-        { name: 'name', type: 'text' },
-        { name: 'parent_id', type: 'text' },
-        { name: 'srid', type: 'int' },
-        { name: 'geojson', type: 'text' },
-      ],
+      columns('level text, ordinal int, area_id text, name text, parent_id text, srid int, geojson text'),
       rows,
     );
   }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Sql } from '../../core/db/index.ts';
+import { columns, type Sql } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { progress } from '../../core/log.ts';
 import { RECORD_FIELDS, type Job } from '../job.ts';
@@ -25,26 +25,10 @@ export interface Account {
   perSchuljahr: Record<string, Record<string, number>>;
 }
 
-export const RECORD_COLUMNS = [
-  { name: 'id', type: 'int' },
-  { name: 'file', type: 'int' },
-  { name: 'line', type: 'int' },
-  { name: 'schuljahr', type: 'text' },
-  { name: 'schulnummer', type: 'text' },
-  { name: 'jahrgang', type: 'text' },
-  { name: 'geschlecht', type: 'text' },
-  { name: 'lang', type: 'text' },
-  { name: 'nat', type: 'text' },
-  { name: 'zuzugsjahr', type: 'int' },
-  { name: 'foerder', type: 'text' },
-  { name: 'anzahl', type: 'int' },
-  { name: 'bucket', type: 'text' },
-  { name: 'quality', type: 'text' },
-  { name: 'wohnort', type: 'text' },
-  { name: 'street_key', type: 'text' },
-  { name: 'x', type: 'float8' },
-  { name: 'y', type: 'float8' },
-] as const;
+export const RECORD_COLUMNS = columns(
+  'id int, file int, line int, schuljahr text, schulnummer text, jahrgang text, geschlecht text, lang text, nat text, ' +
+    'zuzugsjahr int, foerder text, anzahl int, bucket text, quality text, wohnort text, street_key text, x float8, y float8',
+);
 
 const QUARANTINE_HEADER = ['Datei', 'Zeile', 'Bereich', 'Grund', 'Spalte', ...RECORD_FIELDS, 'Korrektur_Strasse', 'Korrektur_Hausnummer'];
 

@@ -1,4 +1,4 @@
-import type { Sql } from '../../core/db/index.ts';
+import { columns, type Sql } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { IndicatorDefinition } from '../aggregate/registry.ts';
 import type { Disclosure, ProtectedCell } from '../protect/suppress.ts';
@@ -29,12 +29,7 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     DELETE FROM published.levels;`);
   await tx.insertRows(
     'published.levels',
-    [
-      { name: 'level', type: 'text' },
-      { name: 'ordinal', type: 'int' },
-      { name: 'title', type: 'text' },
-      { name: 'parent_level', type: 'text' },
-    ],
+    columns('level text, ordinal int, title text, parent_level text'),
     p.levels.map((l, i) => [l.level, i, l.title, i === 0 ? null : p.levels[i - 1]!.level]),
   );
 
@@ -48,16 +43,7 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     return [a.level, a.area_id, fid, JSON.stringify(p.parents.get(`${a.level}\u0000${a.area_id}`) ?? {})];
   });
   await tx.exec('CREATE TEMP TABLE area_fids (level text, area_id text, fid bigint, parents text) ON COMMIT DROP');
-  await tx.insertRows(
-    'area_fids',
-    [
-      { name: 'level', type: 'text' },
-      { name: 'area_id', type: 'text' },
-      { name: 'fid', type: 'bigint' },
-      { name: 'parents', type: 'text' },
-    ],
-    fidRows,
-  );
+  await tx.insertRows('area_fids', columns('level text, area_id text, fid bigint, parents text'), fidRows);
   await tx.exec(`
     INSERT INTO published.areas (level, area_id, fid, name, parent_id, parents, area_m2, geom)
     SELECT a.level, a.area_id, f.fid, a.name, a.parent_id, f.parents::jsonb, ST_Area(a.geom::geography), a.geom
@@ -67,52 +53,31 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     FROM staging.schools s
     WHERE EXISTS (SELECT 1 FROM staging.records r WHERE r.schulnummer = s.schulnummer);`);
 
+  const fields = [
+    'id',
+    'title',
+    'definition',
+    'theme',
+    'kind',
+    'unit',
+    'numerator',
+    'denominator',
+    'reference',
+    'polarity',
+    'source',
+    'caveats',
+    'stichtag',
+  ] as const;
   await tx.insertRows(
     'published.indicators',
-    [
-      'id',
-      'title',
-      'definition',
-      'theme',
-      'kind',
-      'unit',
-      'numerator',
-      'denominator',
-      'reference',
-      'polarity',
-      'source',
-      'caveats',
-      'stichtag',
-    ].map((name) => ({ name, type: 'text' })),
-    p.indicators.map((i) => [
-      i.id,
-      i.title,
-      i.definition,
-      i.theme,
-      i.kind,
-      i.unit,
-      i.numerator,
-      i.denominator,
-      i.reference,
-      i.polarity,
-      i.source,
-      i.caveats,
-      i.stichtag,
-    ]),
+    fields.map((name) => ({ name, type: 'text' })),
+    p.indicators.map((i) => fields.map((f) => i[f])),
   );
   const written = await tx.insertRows(
     'published.indicator_values',
-    [
-      { name: 'indicator_id', type: 'text' },
-      { name: 'level', type: 'text' },
-      { name: 'area_id', type: 'text' },
-      { name: 'schuljahr', type: 'text' },
-      { name: 'numerator', type: 'int' },
-      { name: 'denominator', type: 'int' },
-      { name: 'value', type: 'float8' },
-      { name: 'suppressed', type: 'bool' },
-      { name: 'reason', type: 'text' },
-    ],
+    columns(
+      'indicator_id text, level text, area_id text, schuljahr text, numerator int, denominator int, value float8, suppressed bool, reason text',
+    ),
     p.values.map((v) => [v.indicatorId, v.level, v.areaId, v.schuljahr, v.numerator, v.denominator, v.value, v.suppressed, v.reason]),
   );
   if (written !== p.values.length) throw new AppError('integrity', `published ${written} of ${p.values.length} values`);

@@ -25,7 +25,9 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] migrations', (_,
     t = await engine.open();
     const bad = { version: 999, name: 'broken', checksum: 'x', sql: 'CREATE TABLE meta.half_done (a int); SELECT no_such_function();' };
     await expect(migrate(t.db, [...readMigrations(), bad])).rejects.toThrow(/no_such_function/);
-    const [row] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'half_done'`);
+    const [row] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'half_done'`,
+    );
     expect(row!.n).toBe(0);
     expect(await schemaVersion(t.db)).toBe(readMigrations().at(-1)!.version);
   });

@@ -33,7 +33,14 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the 
   });
 
   it('publishes schueler_insgesamt equal to a recount of the staged records, suppressed only below k', async () => {
-    const rows = await t.db.query<{ level: string; area_id: string; schuljahr: string; published: number | null; reason: string | null; recount: number }>(
+    const rows = await t.db.query<{
+      level: string;
+      area_id: string;
+      schuljahr: string;
+      published: number | null;
+      reason: string | null;
+      recount: number;
+    }>(
       `SELECT v.level, v.area_id, v.schuljahr, v.numerator AS published, v.reason,
               coalesce((SELECT sum(r.anzahl) FROM staging.record_areas ra JOIN staging.records r ON r.id = ra.id
                         WHERE ra.level = v.level AND ra.area_id = v.area_id AND r.schuljahr = v.schuljahr), 0)::int AS recount
@@ -45,7 +52,9 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the 
       else if (r.reason === 'count_below_k') expect([1, 2]).toContain(r.recount);
       else expect(r.reason).toBe('secondary');
     }
-    const assigned = Object.entries(report.account.buckets).filter(([k]) => k.startsWith('assigned:')).reduce((s, [, b]) => s + b.rows, 0);
+    const assigned = Object.entries(report.account.buckets)
+      .filter(([k]) => k.startsWith('assigned:'))
+      .reduce((s, [, b]) => s + b.rows, 0);
     const [onCoarsest] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staging.record_areas WHERE level = 'Stadtbezirk'`);
     expect(onCoarsest!.n).toBe(assigned - report.unassignedPerLevel['Stadtbezirk']!);
   });
@@ -74,7 +83,9 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the 
   it('writes unmatched addresses to an owner-only file, not to the report', () => {
     expect(fs.statSync(report.quarantineFile).mode & 0o777).toBe(0o600);
     const lines = fs.readFileSync(report.quarantineFile, 'utf8').trim().split('\r\n');
-    const unmatched = Object.entries(report.account.buckets).filter(([k]) => k.startsWith('unmatched:') || k.startsWith('rejected:')).reduce((s, [, b]) => s + b.rows, 0);
+    const unmatched = Object.entries(report.account.buckets)
+      .filter(([k]) => k.startsWith('unmatched:') || k.startsWith('rejected:'))
+      .reduce((s, [, b]) => s + b.rows, 0);
     expect(lines.length - 1).toBe(unmatched);
     expect(JSON.stringify(report)).not.toMatch(/straße|strasse/i);
   });
@@ -82,7 +93,9 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the 
   it('publishes the same content under the same data version when run again, and drops staging without keepStaging', async () => {
     const again = await runQuiet(t.db, smallDemoJob());
     expect(again.dataVersion).toBe(report.dataVersion);
-    const [row] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'staging'`);
+    const [row] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'staging'`,
+    );
     expect(row!.n).toBe(0);
   });
 

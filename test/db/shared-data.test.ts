@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { columns } from '../../core/db/index.ts';
 import { loadBoundaries } from '../../pipeline/assign/boundaries.ts';
 import { buildGazetteer } from '../../pipeline/geocode/gazetteer.ts';
 import { matchAddress } from '../../pipeline/geocode/match.ts';
@@ -18,8 +19,21 @@ const essenJob = () =>
   parseJob(
     JSON.stringify({
       municipality: { name: 'Essen', ags: '05113000' },
-      boundaries: [{ file: data('essen_boundaries/Stadtbezirke_WGS84.geojson'), level: 'Stadtbezirk', idProperty: 'STADTBEZ', nameProperty: 'STADTBEZR' }],
-      addresses: { file: data('essen_hauskoordinaten/hauskoordinaten_essen_2022-10-05_4326.geojson'), format: 'geojson', street: 'strname', number: 'hsnr', suffix: 'hsnrzu' },
+      boundaries: [
+        {
+          file: data('essen_boundaries/Stadtbezirke_WGS84.geojson'),
+          level: 'Stadtbezirk',
+          idProperty: 'STADTBEZ',
+          nameProperty: 'STADTBEZR',
+        },
+      ],
+      addresses: {
+        file: data('essen_hauskoordinaten/hauskoordinaten_essen_2022-10-05_4326.geojson'),
+        format: 'geojson',
+        street: 'strname',
+        number: 'hsnr',
+        suffix: 'hsnrzu',
+      },
       schools: { file: data('nrw_msb_schuldaten_2021/schuldaten.csv'), format: 'msb' },
       records: { file: 'unused.csv' },
     }),
@@ -32,7 +46,12 @@ describe.skipIf(!req.available)('real NRW open data', () => {
     expect(schools).toHaveLength(5507);
     expect(schools.every((s) => s.srid === 25832)).toBe(true);
     expect(schools.filter((s) => s.ags === '05113000').length).toBeGreaterThanOrEqual(170);
-    expect(schools.find((s) => s.schulnummer === '100000')).toMatchObject({ schulform: '25', schulformName: 'Weiterbildungskolleg', x: 378180, y: 5701853 });
+    expect(schools.find((s) => s.schulnummer === '100000')).toMatchObject({
+      schulform: '25',
+      schulformName: 'Weiterbildungskolleg',
+      x: 378180,
+      y: 5701853,
+    });
   });
 
   let gazetteer: GazetteerFile;
@@ -46,7 +65,11 @@ describe.skipIf(!req.available)('real NRW open data', () => {
     expect(index.withoutNumber).toBe(3397);
     const some = gazetteer.entries.find((e) => e.suffix !== '' && /Str\.$/.test(e.street))!;
     const full = some.street.replace(/Str\.$/, 'Straße');
-    expect(matchAddress(index, full, `${some.number} ${some.suffix.toUpperCase()}`, '')).toMatchObject({ status: 'matched', quality: 'normalised', point: { x: some.x, y: some.y } });
+    expect(matchAddress(index, full, `${some.number} ${some.suffix.toUpperCase()}`, '')).toMatchObject({
+      status: 'matched',
+      quality: 'normalised',
+      point: { x: some.x, y: some.y },
+    });
     expect(matchAddress(index, 'Gibtsnichtstraße', '1', '')).toEqual({ status: 'unmatched', reason: 'unknown_street' });
   });
 
@@ -72,7 +95,7 @@ describe.skipIf(!req.available)('real NRW open data', () => {
     it('puts all but 8 house coordinates into a Stadtbezirk, as documented for the data', async () => {
       await t.db.insertRows(
         'staging.addresses',
-        [{ name: 'street_key', type: 'text' }, { name: 'x', type: 'float8' }, { name: 'y', type: 'float8' }],
+        columns('street_key text, x float8, y float8'),
         gazetteer.entries.map((e) => ['k', e.x, e.y]),
       );
       const [row] = await t.db.query<{ outside: number }>(

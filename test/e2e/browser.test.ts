@@ -35,8 +35,18 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
     const { chromium: launcher } = await import('playwright-core');
     chromium = await launcher.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--no-first-run', '--disable-quic', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        '--enable-unsafe-swiftshader',
+        '--use-angle=swiftshader',
+      ],
     });
     page = await chromium.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('request', (r) => {
@@ -64,7 +74,10 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
   const colours = () =>
     page.evaluate(() => {
       const s = (window as any).quartiersmonitor;
-      return s.values.values.map((v: { fid: number }) => [v.fid, s.map.getFeatureState({ source: 'areas', sourceLayer: 'Quartier', id: v.fid }).colour]);
+      return s.values.values.map((v: { fid: number }) => [
+        v.fid,
+        s.map.getFeatureState({ source: 'areas', sourceLayer: 'Quartier', id: v.fid }).colour,
+      ]);
     });
 
   async function expectColoursMatchApi(indicator: string) {

@@ -28,7 +28,9 @@ describe('[pglite] pipeline CLI', () => {
     expect(r.stdout).toMatch(/Run \S+ published data version [0-9a-f]{12} \(pglite\)/);
     const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
     expect(fs.statSync(reportFile).mode & 0o777).toBe(0o600);
-    expect(Object.values(report.account.buckets as Record<string, { rows: number }>).reduce((s, b) => s + b.rows, 0)).toBe(report.account.rows);
+    expect(Object.values(report.account.buckets as Record<string, { rows: number }>).reduce((s, b) => s + b.rows, 0)).toBe(
+      report.account.rows,
+    );
     expect(fs.readFileSync(reportFile, 'utf8')).not.toMatch(/straße|str\./i);
   }, 120_000);
 

@@ -24,6 +24,8 @@ function requirement(available: boolean, env: string, missing: string): Requirem
   return { available, reason: available ? '' : missing };
 }
 
-export const postgis = () => requirement(!!process.env.TEST_DATABASE_URL, 'REQUIRE_POSTGIS', 'TEST_DATABASE_URL is not set: PostgreSQL tests skipped');
+export const postgis = () =>
+  requirement(!!process.env.TEST_DATABASE_URL, 'REQUIRE_POSTGIS', 'TEST_DATABASE_URL is not set: PostgreSQL tests skipped');
 export const browser = () => requirement(fs.existsSync(CHROMIUM), 'REQUIRE_BROWSER', `no Chromium at ${CHROMIUM}: browser tests skipped`);
-export const sharedData = () => requirement(fs.existsSync(SHARED_DATA), 'REQUIRE_SHARED_DATA', `no ${SHARED_DATA}: real-data tests skipped`);
+export const sharedData = () =>
+  requirement(fs.existsSync(SHARED_DATA), 'REQUIRE_SHARED_DATA', `no ${SHARED_DATA}: real-data tests skipped`);

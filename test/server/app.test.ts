@@ -66,7 +66,12 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     expect(res.status).toBe(200);
     expect(res.headers.get('x-data-version')).toBe(version);
     const body = await res.json();
-    expect(body).toMatchObject({ dataVersion: version, level: 'Stadtbezirk', schuljahr: '2024/25', disclosure: { minCount: 3, minDenominator: 10 } });
+    expect(body).toMatchObject({
+      dataVersion: version,
+      level: 'Stadtbezirk',
+      schuljahr: '2024/25',
+      disclosure: { minCount: 3, minDenominator: 10 },
+    });
     expect(body.values).toHaveLength(8);
     const [db] = await t.db.query<{ total: number }>(
       `SELECT sum(numerator)::int AS total FROM published.indicator_values WHERE indicator_id = 'schueler_insgesamt' AND level = 'Stadtbezirk' AND schuljahr = '2024/25'`,
@@ -101,7 +106,12 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     const res = await app.request('http://localhost/tiles/areas.json');
     expect(res.status).toBe(200);
     const tj = await res.json();
-    expect(tj).toMatchObject({ tilejson: '3.0.0', minzoom: 0, maxzoom: 14, tiles: [`http://localhost/tiles/areas/{z}/{x}/{y}.mvt?v=${version}`] });
+    expect(tj).toMatchObject({
+      tilejson: '3.0.0',
+      minzoom: 0,
+      maxzoom: 14,
+      tiles: [`http://localhost/tiles/areas/{z}/{x}/{y}.mvt?v=${version}`],
+    });
     expect(tj.vector_layers.map((l: { id: string }) => l.id)).toEqual(['Stadtbezirk', 'Stadtteil', 'Quartier']);
     expect(tj.bounds[0]).toBeLessThan(centre.lon);
     expect(tj.bounds[2]).toBeGreaterThan(centre.lon);
@@ -124,7 +134,12 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     for (let i = 0; i < q.length; i++) {
       const f = q.feature(i);
       expect(ids.map((r) => Number(r.fid))).toContain(f.id);
-      expect(f.properties).toMatchObject({ level: 'Quartier', area_id: expect.any(String), name: expect.any(String), Stadtteil_id: expect.any(String) });
+      expect(f.properties).toMatchObject({
+        level: 'Quartier',
+        area_id: expect.any(String),
+        name: expect.any(String),
+        Stadtteil_id: expect.any(String),
+      });
     }
     const again = await app.request(url, { headers: { 'If-None-Match': etag } });
     expect(again.status).toBe(304);

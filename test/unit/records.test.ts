@@ -3,9 +3,20 @@ import { isOwnMunicipality, validateRecord } from '../../pipeline/read/records.t
 
 const ctx = { knownSchools: new Set(['123456']) };
 const base = {
-  Schuljahr: '2024/25', Schulnummer: '123456', Jahrgang: '05', Geschlecht: 'w', Staatsangehoerigkeit: 'DEU',
-  Verkehrssprache: 'deu', Zuzugsjahr: '', Foerderschwerpunkt: '', Wohnort: 'Musterstadt', PLZ: '45910',
-  Strasse: 'Lindenstraße', Hausnummer: '3', Hausnummernzusatz: '', Anzahl: '',
+  Schuljahr: '2024/25',
+  Schulnummer: '123456',
+  Jahrgang: '05',
+  Geschlecht: 'w',
+  Staatsangehoerigkeit: 'DEU',
+  Verkehrssprache: 'deu',
+  Zuzugsjahr: '',
+  Foerderschwerpunkt: '',
+  Wohnort: 'Musterstadt',
+  PLZ: '45910',
+  Strasse: 'Lindenstraße',
+  Hausnummer: '3',
+  Hausnummernzusatz: '',
+  Anzahl: '',
 };
 
 describe('validateRecord', () => {
@@ -52,7 +63,9 @@ describe('validateRecord', () => {
 
   it('uses the job Schuljahr when the record has none, and rejects other years', () => {
     expect(validateRecord({ ...base, Schuljahr: '' }, { ...ctx, schuljahr: '2024/25' }).ok).toBe(true);
-    expect(validateRecord({ ...base, Schuljahr: '2023/24' }, { ...ctx, schuljahr: '2024/25' })).toMatchObject({ reason: 'schuljahr_mismatch' });
+    expect(validateRecord({ ...base, Schuljahr: '2023/24' }, { ...ctx, schuljahr: '2024/25' })).toMatchObject({
+      reason: 'schuljahr_mismatch',
+    });
   });
 });
 

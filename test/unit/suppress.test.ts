@@ -3,10 +3,26 @@ import { protect, type Cell } from '../../pipeline/protect/suppress.ts';
 
 const d = { minCount: 3, minDenominator: 10 };
 const count = (areaId: string, n: number, parentId: string | null = 'P'): Cell => ({
-  indicatorId: 'c', kind: 'count', level: 'Q', areaId, parentId, schuljahr: '2024/25', numerator: n, denominator: null, scale: 1,
+  indicatorId: 'c',
+  kind: 'count',
+  level: 'Q',
+  areaId,
+  parentId,
+  schuljahr: '2024/25',
+  numerator: n,
+  denominator: null,
+  scale: 1,
 });
 const rate = (areaId: string, num: number, den: number, parentId: string | null = 'P'): Cell => ({
-  indicatorId: 'r', kind: 'rate', level: 'Q', areaId, parentId, schuljahr: '2024/25', numerator: num, denominator: den, scale: 100,
+  indicatorId: 'r',
+  kind: 'rate',
+  level: 'Q',
+  areaId,
+  parentId,
+  schuljahr: '2024/25',
+  numerator: num,
+  denominator: den,
+  scale: 100,
 });
 
 describe('primary suppression', () => {
@@ -36,7 +52,8 @@ describe('primary suppression', () => {
 
   it('never publishes a numerator, denominator or complement from 1 to k−1', () => {
     const cells: Cell[] = [];
-    for (let den = 0; den < 25; den++) for (let num = 0; num <= den; num++) cells.push({ ...rate(`${num}/${den}`, num, den), parentId: `${num}/${den}` });
+    for (let den = 0; den < 25; den++)
+      for (let num = 0; num <= den; num++) cells.push({ ...rate(`${num}/${den}`, num, den), parentId: `${num}/${den}` });
     for (const c of protect(cells, d)) {
       for (const v of [c.numerator, c.denominator, c.numerator !== null && c.denominator !== null ? c.denominator - c.numerator : null]) {
         if (v !== null) expect(v === 0 || v >= 3).toBe(true);
