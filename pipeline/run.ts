@@ -53,7 +53,15 @@ export function newRunId(now = new Date()): string {
     .replace(/\.\d+Z$/, 'Z')}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
-export async function runJob(db: Database, job: Job, options: RunOptions): Promise<RunReport> {
+/**
+ * Runs a job. One run at a time per database: staging is shared, so a second
+ * concurrent run is refused rather than allowed to clobber the first.
+ */
+export function runJob(db: Database, job: Job, options: RunOptions): Promise<RunReport> {
+  return db.exclusive('pipeline-run', () => runExclusive(db, job, options));
+}
+
+async function runExclusive(db: Database, job: Job, options: RunOptions): Promise<RunReport> {
   const log = options.log ?? defaultLog;
   const out = options.out ?? process.stdout;
   const runId = newRunId();
@@ -68,6 +76,8 @@ export async function runJob(db: Database, job: Job, options: RunOptions): Promi
   fs.mkdirSync(options.reportDir, { recursive: true, mode: 0o700 });
   const quarantineFile = path.join(options.reportDir, `${runId}-quarantaene.csv`);
 
+  // A run still marked running was killed: we hold the run lock, so it cannot be alive.
+  await db.query(`UPDATE meta.runs SET status = 'failed', finished_at = now() WHERE status = 'running'`);
   await db.query(`INSERT INTO meta.runs (run_id, started_at, status, job_name) VALUES ($1, $2, 'running', $3)`, [
     runId,
     startedAt,

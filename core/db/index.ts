@@ -43,6 +43,12 @@ export interface Database extends Sql {
   /** Whether ST_AsMVT exists (PostgreSQL with PostGIS: yes; PGlite: no). */
   readonly capabilities: Readonly<{ mvt: boolean }>;
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while holding a named lock that other processes on the same database
+   * respect (PostgreSQL: a session advisory lock; PGlite: the data directory lock
+   * already makes the process exclusive). Throws `database_locked` when it is held.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -101,6 +107,7 @@ export async function openPglite({ pgdata }: EmbeddedOptions): Promise<Database>
     query: (sql, params) => mutex.run(() => direct.query(sql, params)),
     insertRows: (t, c, r) => mutex.run(() => direct.insertRows(t, c, r)),
     transaction: (fn) => mutex.run(() => pgl.transaction((tx) => fn(sqlOn(tx)))),
+    exclusive: (_name, fn) => fn(),
     async close() {
       await kysely.destroy();
       await mutex.run(() => pgl.close());
@@ -162,10 +169,33 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         client.release();
       }
     },
+    async exclusive(name, fn) {
+      // The lock lives in one session: hold a client for the duration.
+      const client = await pool.connect();
+      try {
+        const key = lockKey(name);
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
+        if (!rows[0]?.ok) throw new AppError('database_locked', `another process holds the "${name}" lock on this database (a pipeline run in progress?)`);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+        }
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await kysely.destroy(); // ends the pool
     },
   };
+}
+
+/** A stable 31-bit advisory lock key for a name. */
+function lockKey(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+  return (h & 0x7fffffff) + 4513000;
 }
 
 export function redact(url: string): string {

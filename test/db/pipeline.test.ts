@@ -108,3 +108,23 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the 
     expect(failed!.n).toBe(1);
   });
 });
+
+describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline runs', (_, engine) => {
+  let t: TestDatabase;
+  afterAll(() => t?.dispose());
+
+  it('refuse a second concurrent run on the same database and mark a killed run as failed', async () => {
+    t = await engine.open();
+    await t.db.query(`INSERT INTO meta.runs (run_id, started_at, status, job_name) VALUES ('killed', now(), 'running', 'x')`);
+    const first = runQuiet(t.db, smallDemoJob());
+    if (engine.name === 'postgres') {
+      // PostgreSQL can be shared by several processes: the second run is refused.
+      await new Promise((r) => setTimeout(r, 50));
+      await expect(runQuiet(t.db, smallDemoJob())).rejects.toThrow(/another process holds the "pipeline-run" lock/);
+    }
+    await first;
+    const rows = await t.db.query<{ run_id: string; status: string }>(`SELECT run_id, status FROM meta.runs ORDER BY started_at`);
+    expect(rows.map((r) => r.status)).toEqual(['failed', 'published']);
+    expect(rows[0]!.run_id).toBe('killed');
+  });
+});
