@@ -92,6 +92,8 @@ export const JobSchema = z.strictObject({
   addresses: Addresses,
   schools: Schools,
   records: z.union([RecordsInput, z.array(RecordsInput).min(1)]).transform((r) => (Array.isArray(r) ? r : [r])),
+  /** Old or colloquial street names → official names (CSV), e.g. after renamings. */
+  streetAliases: z.object({ file: z.string(), from: z.string().default('Alt'), to: z.string().default('Neu') }).optional(),
   disclosure: z
     .object({ minCount: z.number().int().min(1).default(3), minDenominator: z.number().int().min(1).default(10) })
     .default({ minCount: 3, minDenominator: 10 }),
@@ -130,6 +132,7 @@ export function parseJob(text: string, file: string): Job {
       ...(job.schools.sozialindex ? { sozialindex: { ...job.schools.sozialindex, file: resolve(job.schools.sozialindex.file) } } : {}),
     },
     records: job.records.map((r) => ({ ...r, file: resolve(r.file) })),
+    ...(job.streetAliases ? { streetAliases: { ...job.streetAliases, file: resolve(job.streetAliases.file) } } : {}),
     dir,
     path: path.resolve(file),
   });

@@ -16,6 +16,7 @@ import { publish } from './publish/publish.ts';
 import { readBoundaries } from './read/boundaries.ts';
 import { readGazetteer } from './read/gazetteer.ts';
 import { readSchools } from './read/schools.ts';
+import { readStreetAliases } from './read/aliases.ts';
 import { streetKey } from './normalise/address.ts';
 import { dropStaging, resetStaging } from './staging.ts';
 
@@ -107,7 +108,8 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
 
     const gaz = await timed('gazetteer', 'Gazetteer', async () => {
       const file = await readGazetteer(job.addresses);
-      const index = buildGazetteer(file.entries);
+      const aliases = job.streetAliases ? (await readStreetAliases(job.streetAliases, file.entries)).aliases : undefined;
+      const index = buildGazetteer(file.entries, aliases);
       const n = await db.insertRows(
         'staging.addresses',
         columns('street_key text, x float8, y float8'),
@@ -125,6 +127,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         gazetteer: gaz.index,
         knownSchools: new Set(schools.schools.map((s) => s.schulnummer)),
         quarantineFile,
+        out,
       }),
     );
     const bucketRows = Object.values(account.buckets).reduce((s, b) => s + b.rows, 0);

@@ -29,6 +29,8 @@ export async function resetStaging(sql: Sql): Promise<void> {
       foerder text NOT NULL, anzahl int NOT NULL, bucket text NOT NULL, quality text, wohnort text,
       street_key text, x float8, y float8
     );
+    -- Candidate addresses of records whose street could be read in several ways.
+    CREATE UNLOGGED TABLE staging.record_candidates (id int NOT NULL, x float8 NOT NULL, y float8 NOT NULL);
   `);
 }
 

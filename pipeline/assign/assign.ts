@@ -5,7 +5,8 @@ import { AppError } from '../../core/errors.ts';
  * Assigns geocoded records to an area on every level, set-based in PostGIS.
  * A point on a shared border belongs to the area with the smaller id (one area,
  * deterministically). Street-level records are assigned only on levels where
- * every house of the street lies in the same area.
+ * every house of the street lies in the same area, ambiguous records only on
+ * levels where all their candidate addresses do.
  * Returns, per level, how many records (rows) stayed unassigned.
  */
 export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Record<string, number>> {
@@ -29,6 +30,15 @@ export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Re
       WHERE r.quality = 'street'
       GROUP BY r.id, s.level
       HAVING count(DISTINCT s.area_id) = 1;
+    -- Ambiguous records: only on levels where every candidate lies in the same area.
+    INSERT INTO staging.record_areas (id, level, area_id)
+      SELECT c.id, a.level, min(a.area_id)
+      FROM (SELECT id, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${gazetteerSrid}), 4326) AS geom
+            FROM staging.record_candidates) c
+      JOIN staging.areas a ON ST_Intersects(a.geom, c.geom)
+      GROUP BY c.id, a.level
+      HAVING count(DISTINCT a.area_id) = 1
+         AND count(*) = (SELECT count(*) FROM staging.record_candidates c2 WHERE c2.id = c.id);
   `);
   const [check] = await sql.query<{ expected: number; points: number }>(
     `SELECT (SELECT count(*) FROM staging.records WHERE x IS NOT NULL)::int AS expected,

@@ -6,12 +6,14 @@ import { RECORD_FIELDS, type Job } from '../job.ts';
 import { openCsv } from '../read/csv.ts';
 import { isOwnMunicipality, validateRecord, type RawRecord } from '../read/records.ts';
 import type { Gazetteer } from './gazetteer.ts';
+import type { nearStreets } from './fuzzy.ts';
 import { matchAddress } from './match.ts';
 
 /**
  * Reads the pupil records, validates and geocodes each one, and writes it to
  * staging with the bucket it ends in. Every input row ends in exactly one bucket:
- *   assigned:<quality>      geocoded (exact, normalised, without_suffix) or street-level
+ *   assigned:<quality>      geocoded (exact, normalised, alias, fuzzy, without_suffix), several
+ *                           candidate addresses (ambiguous) or street level
  *   other_municipality      Wohnort is another municipality (an Einpendler)
  *   unmatched:<reason>      address not found; written to the quarantine file for correction
  *   rejected:<reason>       invalid record; written to the quarantine file
@@ -40,6 +42,8 @@ export interface RecordsStageOptions {
   /** Local file for unmatched and rejected records, created with mode 0600. */
   quarantineFile: string;
   batchSize?: number;
+  /** Where progress goes (stdout by default). */
+  out?: NodeJS.WriteStream;
 }
 
 export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
@@ -56,12 +60,15 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
     }
   };
 
+  const towns = [o.job.municipality.name];
+  const cache = new Map<string, ReturnType<typeof nearStreets>>();
   const fd = fs.openSync(o.quarantineFile, 'w', 0o600);
   fs.fchmodSync(fd, 0o600); // also when the file existed with wider rights
   const csvCell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   fs.writeSync(fd, '\ufeff' + QUARANTINE_HEADER.join(';') + '\r\n');
 
   let batch: unknown[][] = [];
+  let candidates: unknown[][] = [];
   let nextId = 1;
   const flush = async () => {
     if (batch.length === 0) return;
@@ -70,6 +77,10 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
       throw new AppError('integrity', `staging.records: wrote ${written} of ${batch.length} rows`);
     }
     batch = [];
+    if (candidates.length > 0) {
+      await o.sql.insertRows('staging.record_candidates', columns('id int, x float8, y float8'), candidates);
+      candidates = [];
+    }
   };
 
   try {
@@ -90,7 +101,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           });
         }
       }
-      const bar = progress(`Records ${input.file.split('/').pop()}`, Math.max(1, Math.round(table.info.bytes / 70)));
+      const bar = progress(`Records ${input.file.split('/').pop()}`, Math.max(1, Math.round(table.info.bytes / 70)), o.out);
       let rowsInFile = 0;
       for await (const row of table.rows) {
         rowsInFile++;
@@ -125,10 +136,14 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
         if (!isOwnMunicipality(r.wohnort, o.job.municipality)) {
           bucket = 'other_municipality';
         } else {
-          const m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz);
+          const m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
           if (m.status === 'unmatched') {
             bucket = `unmatched:${m.reason}`;
             quarantine('unmatched', m.reason, 'Strasse');
+          } else if (m.status === 'candidates') {
+            bucket = 'assigned:ambiguous';
+            quality = m.quality;
+            for (const p of m.points) candidates.push([nextId, p.x, p.y]);
           } else {
             bucket = `assigned:${m.quality}`;
             quality = m.quality;

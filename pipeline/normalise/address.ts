@@ -73,3 +73,24 @@ export function parseAddress(streetField: string, numberField: string, suffixFie
 export function numberKey(n: HouseNumber): string {
   return `${n.number}${n.suffix}`;
 }
+
+/**
+ * Removes a postcode and town typed into the street field: "Lindenstr. 12, 45127
+ * Essen" → "Lindenstr. 12"; "Lindenstr. 12 Essen" → "Lindenstr. 12" when Essen is
+ * one of `towns`.
+ */
+export function stripPostcodeAndTown(street: string, towns: readonly string[]): string {
+  let s = street.replace(/[,\s]*\b\d{5}\b(\s+[^\d,]+)?\s*$/, '');
+  for (const town of towns) {
+    const t = foldGerman(town).trim();
+    // Compare folded tails, cut the original: folding changes lengths (ü → ue).
+    for (let i = s.length - 1; i > 0; i--) {
+      const tail = foldGerman(s.slice(i));
+      if (/^[,\s]/.test(tail) && tail.replace(/^[,\s]+/, '').trim() === t) {
+        s = s.slice(0, i);
+        break;
+      }
+    }
+  }
+  return s.replace(/[,;\s]+$/, '');
+}

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../pipeline/run.ts';
 import { smallDemoJob, runQuiet } from '../helpers/demo.ts';
@@ -126,5 +128,38 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline runs', 
     const rows = await t.db.query<{ run_id: string; status: string }>(`SELECT run_id, status FROM meta.runs ORDER BY started_at`);
     expect(rows.map((r) => r.status)).toEqual(['failed', 'published']);
     expect(rows[0]!.run_id).toBe('killed');
+  });
+});
+
+describe.each(engines().map((e) => [e.name, e] as const))('[%s] street aliases', (_, engine) => {
+  let t: TestDatabase;
+  afterAll(() => t?.dispose());
+
+  it('place records on an old street name through the alias file, and reject an alias to no street', async () => {
+    t = await engine.open();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-alias-'));
+    const demo = smallDemoJob();
+    // The demo's nonexistent streets ("Nirgendwostraße" …) become aliases of a real one.
+    const target = fs
+      .readFileSync(path.join(path.dirname(demo.path), 'out/adressen.csv'), 'utf8')
+      .split('\r\n')[1]!
+      .split(';')[0]!;
+    fs.writeFileSync(
+      path.join(dir, 'ok.csv'),
+      `Alt;Neu\r\nNirgendwostraße;${target}\r\nPhantasiestraße;${target}\r\nLuftschlossstraße;${target}\r\n`,
+    );
+    const before = await runQuiet(t.db, demo);
+    const after = await runQuiet(t.db, smallDemoJob({ streetAliases: { file: path.join(dir, 'ok.csv') } }));
+    const unmatched = (r: typeof before) => r.account.buckets['unmatched:unknown_street']?.rows ?? 0;
+    expect(unmatched(before)).toBeGreaterThan(0);
+    expect(unmatched(after)).toBe(0);
+    expect(
+      (after.account.buckets['assigned:alias']?.rows ?? 0) + (after.account.buckets['assigned:street']?.rows ?? 0),
+    ).toBeGreaterThanOrEqual(unmatched(before));
+
+    fs.writeFileSync(path.join(dir, 'bad.csv'), 'Alt;Neu\r\nAlter Weg;Gibtsnichtweg\r\n');
+    await expect(runQuiet(t.db, smallDemoJob({ streetAliases: { file: path.join(dir, 'bad.csv') } }))).rejects.toThrow(
+      `${path.join(dir, 'bad.csv')}:2 (column Neu): "Gibtsnichtweg" is not a street of the gazetteer`,
+    );
   });
 });
