@@ -92,6 +92,19 @@ export const JobSchema = z.strictObject({
   addresses: Addresses,
   schools: Schools,
   records: z.union([RecordsInput, z.array(RecordsInput).min(1)]).transform((r) => (Array.isArray(r) ? r : [r])),
+  /** Context indicators per area (long CSV) with their registry entries (JSON). */
+  indicators: z
+    .array(
+      z.object({
+        file: z.string(),
+        level: z.string(),
+        definitions: z.string(),
+        columns: z
+          .object({ area: z.string(), year: z.string(), indicator: z.string(), numerator: z.string(), denominator: z.string() })
+          .default({ area: 'Quartier', year: 'Jahr', indicator: 'Indikator', numerator: 'Zaehler', denominator: 'Nenner' }),
+      }),
+    )
+    .default([]),
   /** Old or colloquial street names → official names (CSV), e.g. after renamings. */
   streetAliases: z.object({ file: z.string(), from: z.string().default('Alt'), to: z.string().default('Neu') }).optional(),
   disclosure: z
@@ -122,6 +135,9 @@ export function parseJob(text: string, file: string): Job {
     if (levels.has(b.level)) throw new AppError('invalid_job', `boundaries: level ${b.level} appears twice`, { file });
     levels.add(b.level);
   }
+  for (const i of job.indicators) {
+    if (!levels.has(i.level)) throw new AppError('invalid_job', `indicators: unknown level "${i.level}"`, { file });
+  }
   return Object.freeze({
     ...job,
     boundaries: job.boundaries.map((b) => ({ ...b, file: resolve(b.file) })),
@@ -132,6 +148,7 @@ export function parseJob(text: string, file: string): Job {
       ...(job.schools.sozialindex ? { sozialindex: { ...job.schools.sozialindex, file: resolve(job.schools.sozialindex.file) } } : {}),
     },
     records: job.records.map((r) => ({ ...r, file: resolve(r.file) })),
+    indicators: job.indicators.map((i) => ({ ...i, file: resolve(i.file), definitions: resolve(i.definitions) })),
     ...(job.streetAliases ? { streetAliases: { ...job.streetAliases, file: resolve(job.streetAliases.file) } } : {}),
     dir,
     path: path.resolve(file),

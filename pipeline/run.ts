@@ -5,13 +5,15 @@ import { columns, type Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { log as defaultLog, step, type Logger } from '../core/log.ts';
 import { aggregate, type AreaRef } from './aggregate/aggregate.ts';
-import { PUPIL_INDICATORS } from './aggregate/registry.ts';
+import { aggregateContext } from './aggregate/context.ts';
+import { PUPIL_INDICATORS, type IndicatorDefinition } from './aggregate/registry.ts';
+import { readContextIndicators } from './read/indicators.ts';
 import { assignRecords } from './assign/assign.ts';
 import { loadBoundaries } from './assign/boundaries.ts';
 import { buildGazetteer } from './geocode/gazetteer.ts';
 import { loadRecords, type Account } from './geocode/records.ts';
 import type { Job } from './job.ts';
-import { protect } from './protect/suppress.ts';
+import { protect, type Cell } from './protect/suppress.ts';
 import { publish } from './publish/publish.ts';
 import { readBoundaries } from './read/boundaries.ts';
 import { readGazetteer } from './read/gazetteer.ts';
@@ -150,16 +152,31 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     if (schuljahre.length === 0)
       throw new AppError('invalid_input', 'no valid pupil records: nothing to publish', { file: job.records[0]!.file });
 
-    const values = await timed('aggregate', 'Aggregate and protect', async () =>
-      protect(await aggregate(db, areas, schuljahre), job.disclosure),
-    );
-    const byReason: Record<string, number> = {};
-    for (const v of values) if (v.reason) byReason[v.reason] = (byReason[v.reason] ?? 0) + 1;
-
     const parents = parentChains(
       areaRows,
       levels.map((l) => l.level),
     );
+    const context = await timed('context', 'Context indicators', async () => {
+      const out = { definitions: [] as IndicatorDefinition[], cells: [] as Cell[], inputs: [] as { file: string; sha256: string }[] };
+      for (const spec of job.indicators) {
+        const ids = new Set(areas.filter((a) => a.level === spec.level).map((a) => a.areaId));
+        const read = await readContextIndicators(spec, ids);
+        const clash = read.definitions.find(
+          (d) => PUPIL_INDICATORS.some((p) => p.id === d.id) || out.definitions.some((o) => o.id === d.id),
+        );
+        if (clash) throw new AppError('invalid_input', `indicator id "${clash.id}" is defined twice`, { file: spec.definitions });
+        out.definitions.push(...read.definitions);
+        out.cells.push(...aggregateContext(read.values, spec.level, areas, parents, read.definitions));
+        out.inputs.push({ file: spec.file, sha256: read.sha256 });
+      }
+      return out;
+    });
+
+    const values = await timed('aggregate', 'Aggregate and protect', async () =>
+      protect([...(await aggregate(db, areas, schuljahre)), ...context.cells], job.disclosure),
+    );
+    const byReason: Record<string, number> = {};
+    for (const v of values) if (v.reason) byReason[v.reason] = (byReason[v.reason] ?? 0) + 1;
     const finishedAt = new Date();
     const assignedRows = Object.entries(account.buckets).filter(([k]) => k.startsWith('assigned:'));
     const inCity = account.rows - rejected - (account.buckets['other_municipality']?.rows ?? 0);
@@ -178,6 +195,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         { file: job.addresses.file, sha256: gaz.file.sha256 ?? sha256File(job.addresses.file) },
         { file: job.schools.file, sha256: schools.sha256 },
         ...account.perFile,
+        ...context.inputs,
       ],
       account,
       matchRate,
@@ -194,7 +212,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
           municipality: job.municipality,
           disclosure: job.disclosure,
           levels: levels.map((l) => ({ level: l.level, title: l.title })),
-          indicators: PUPIL_INDICATORS,
+          indicators: [...PUPIL_INDICATORS, ...context.definitions],
           values,
           parents,
         });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunReport } from '../../pipeline/run.ts';
 import { smallDemoJob, runQuiet } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
@@ -59,6 +59,21 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the 
       .reduce((s, [, b]) => s + b.rows, 0);
     const [onCoarsest] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staging.record_areas WHERE level = 'Stadtbezirk'`);
     expect(onCoarsest!.n).toBe(assigned - report.unassignedPerLevel['Stadtbezirk']!);
+  });
+
+  it('publishes the context indicators on every level, Stadtteil sums equal to the input', async () => {
+    const csv = fs.readFileSync(path.join(inject('smallDemo'), 'out/kontextindikatoren.csv'), 'utf8').trim().split('\r\n').slice(1);
+    const population = new Map(csv.map((l) => l.split(';')).filter((f) => f[1] === '2024/25' && f[2] === 'einwohner_gesamt').map((f) => [f[0]!, Number(f[3])]));
+    const rows = await t.db.query<{ level: string; area_id: string; numerator: number | null }>(
+      `SELECT level, area_id, numerator FROM published.indicator_values WHERE indicator_id = 'einwohner_gesamt' AND schuljahr = '2024/25'`,
+    );
+    expect(rows.filter((r) => r.level === 'Quartier')).toHaveLength(129);
+    const areas = await t.db.query<{ area_id: string; parent_id: string }>(`SELECT area_id, parent_id FROM published.areas WHERE level = 'Quartier'`);
+    const teil = rows.find((r) => r.level === 'Stadtteil' && r.numerator !== null)!;
+    const expected = areas.filter((a) => a.parent_id === teil.area_id).reduce((s, a) => s + population.get(a.area_id)!, 0);
+    expect(teil.numerator).toBe(expected);
+    const [def] = await t.db.query<{ theme: string; polarity: string }>(`SELECT theme, polarity FROM published.indicators WHERE id = 'sgb2_quote_unter_15'`);
+    expect(def).toEqual({ theme: 'Soziale Lage', polarity: 'higher_is_worse' });
   });
 
   it('publishes nothing between 1 and k−1 and gives every suppressed value a reason', async () => {
@@ -161,5 +176,27 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] street aliases',
     await expect(runQuiet(t.db, smallDemoJob({ streetAliases: { file: path.join(dir, 'bad.csv') } }))).rejects.toThrow(
       `${path.join(dir, 'bad.csv')}:2 (column Neu): "Gibtsnichtweg" is not a street of the gazetteer`,
     );
+  });
+});
+
+describe.each(engines().map((e) => [e.name, e] as const))('[%s] context indicator input errors', (_, engine) => {
+  let t: TestDatabase;
+  afterAll(() => t?.dispose());
+
+  it.each([
+    ['9999;2024/25;einwohner_gesamt;5;', 'column Quartier): unknown Quartier "9999"'],
+    ['1101;2024;einwohner_gesamt;5;', 'column Jahr): expected a Schuljahr like 2024/25, found "2024"'],
+    ['1101;2024/25;erfunden;5;', 'column Indikator): indicator "erfunden" is not defined'],
+    ['1101;2024/25;sgb2_quote_unter_15;-5;10', 'column Zaehler): expected a non-negative whole number, found "-5"'],
+    ['1101;2024/25;sgb2_quote_unter_15;12;10', 'column Zaehler): numerator 12 exceeds denominator 10'],
+  ])('%j fails naming file, line and column, nothing published', async (line, message) => {
+    t ??= await engine.open();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-ctx-'));
+    const file = path.join(dir, 'ctx.csv');
+    fs.writeFileSync(file, `Quartier;Jahr;Indikator;Zaehler;Nenner\r\n1102;2024/25;einwohner_gesamt;40;\r\n${line}\r\n`);
+    const definitions = path.join(inject('smallDemo'), 'out/kontextindikatoren.json');
+    await expect(runQuiet(t.db, smallDemoJob({ indicators: [{ file, level: 'Quartier', definitions }] }))).rejects.toThrow(`${file}:3 (${message}`);
+    const [pub] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM meta.publication');
+    expect(pub!.n).toBe(0);
   });
 });
