@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
 import { openDatabase } from '../core/db/open.ts';
 import { AppError } from '../core/errors.ts';
+import { exportRows, toCsv, toGeoJson } from './export/export.ts';
 import { loadJob } from './job.ts';
 import { runJob, summarise } from './run.ts';
 
@@ -14,23 +15,38 @@ import { runJob, summarise } from './run.ts';
  */
 const USAGE = `Usage:
   npm run pipeline -- run <job-file> [--report <file>]
+  npm run pipeline -- export --level <level> [--schuljahr 2024/25] [--indicators a,b] --format csv|geojson --out <file> [--decimal-comma]
 
 Runs the job and publishes atomically. Uses DATABASE_URL (PostgreSQL/PostGIS) when set,
 otherwise the embedded database in DATA_DIR (default .data). The run report (counts,
 match rates, timings, file hashes; no addresses) goes to DATA_DIR/reports/<run>.json
-and, with --report, to that file as well.`;
+and, with --report, to that file as well.
+
+export writes the published values in long format (level, area_id, area_name, schuljahr,
+indicator, numerator, denominator, value, suppressed, reason): CSV for German Excel
+(UTF-8 with BOM, ';') or GeoJSON with the area geometry.`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { report: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      report: { type: 'string' },
+      level: { type: 'string' },
+      schuljahr: { type: 'string' },
+      indicators: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'decimal-comma': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, jobFile] = positionals;
   if (values.help || !command) {
     process.stdout.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
+  if (command === 'export') return exportCommand(values);
   if (command !== 'run' || !jobFile || positionals.length > 2) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -51,11 +67,32 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+async function exportCommand(v: Record<string, string | boolean | undefined>): Promise<number> {
+  const format = v.format;
+  if (typeof v.level !== 'string' || typeof v.out !== 'string' || (format !== 'csv' && format !== 'geojson')) {
+    process.stderr.write(`export needs --level, --out and --format csv|geojson\n${USAGE}\n`);
+    return 2;
+  }
+  const handle = await openDatabase(loadConfig());
+  try {
+    const rows = await exportRows(handle.db, {
+      level: v.level,
+      schuljahr: typeof v.schuljahr === 'string' ? v.schuljahr : undefined,
+      indicators: typeof v.indicators === 'string' ? v.indicators.split(',').map((s) => s.trim()) : undefined,
+    });
+    fs.writeFileSync(v.out, format === 'csv' ? toCsv(rows, { decimalComma: v['decimal-comma'] === true }) : toGeoJson(rows));
+    process.stdout.write(`${rows.length} rows written to ${v.out}\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     if (err instanceof AppError) {
-      process.stderr.write(`Error: ${err.message}\nNothing was published.\n`);
+      process.stderr.write(`Error: ${err.message}\n${process.argv[2] === 'run' ? 'Nothing was published.\n' : ''}`);
       process.exit(err.code === 'database_locked' ? 75 : 1);
     }
     process.stderr.write(`Unexpected error: ${(err as Error).stack ?? err}\nNothing was published.\n`);

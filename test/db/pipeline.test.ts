@@ -62,17 +62,30 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] pipeline on the 
   });
 
   it('publishes the context indicators on every level, Stadtteil sums equal to the input', async () => {
-    const csv = fs.readFileSync(path.join(inject('smallDemo'), 'out/kontextindikatoren.csv'), 'utf8').trim().split('\r\n').slice(1);
-    const population = new Map(csv.map((l) => l.split(';')).filter((f) => f[1] === '2024/25' && f[2] === 'einwohner_gesamt').map((f) => [f[0]!, Number(f[3])]));
+    const csv = fs
+      .readFileSync(path.join(inject('smallDemo'), 'out/kontextindikatoren.csv'), 'utf8')
+      .trim()
+      .split('\r\n')
+      .slice(1);
+    const population = new Map(
+      csv
+        .map((l) => l.split(';'))
+        .filter((f) => f[1] === '2024/25' && f[2] === 'einwohner_gesamt')
+        .map((f) => [f[0]!, Number(f[3])]),
+    );
     const rows = await t.db.query<{ level: string; area_id: string; numerator: number | null }>(
       `SELECT level, area_id, numerator FROM published.indicator_values WHERE indicator_id = 'einwohner_gesamt' AND schuljahr = '2024/25'`,
     );
     expect(rows.filter((r) => r.level === 'Quartier')).toHaveLength(129);
-    const areas = await t.db.query<{ area_id: string; parent_id: string }>(`SELECT area_id, parent_id FROM published.areas WHERE level = 'Quartier'`);
+    const areas = await t.db.query<{ area_id: string; parent_id: string }>(
+      `SELECT area_id, parent_id FROM published.areas WHERE level = 'Quartier'`,
+    );
     const teil = rows.find((r) => r.level === 'Stadtteil' && r.numerator !== null)!;
     const expected = areas.filter((a) => a.parent_id === teil.area_id).reduce((s, a) => s + population.get(a.area_id)!, 0);
     expect(teil.numerator).toBe(expected);
-    const [def] = await t.db.query<{ theme: string; polarity: string }>(`SELECT theme, polarity FROM published.indicators WHERE id = 'sgb2_quote_unter_15'`);
+    const [def] = await t.db.query<{ theme: string; polarity: string }>(
+      `SELECT theme, polarity FROM published.indicators WHERE id = 'sgb2_quote_unter_15'`,
+    );
     expect(def).toEqual({ theme: 'Soziale Lage', polarity: 'higher_is_worse' });
   });
 
@@ -195,7 +208,9 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] context indicato
     const file = path.join(dir, 'ctx.csv');
     fs.writeFileSync(file, `Quartier;Jahr;Indikator;Zaehler;Nenner\r\n1102;2024/25;einwohner_gesamt;40;\r\n${line}\r\n`);
     const definitions = path.join(inject('smallDemo'), 'out/kontextindikatoren.json');
-    await expect(runQuiet(t.db, smallDemoJob({ indicators: [{ file, level: 'Quartier', definitions }] }))).rejects.toThrow(`${file}:3 (${message}`);
+    await expect(runQuiet(t.db, smallDemoJob({ indicators: [{ file, level: 'Quartier', definitions }] }))).rejects.toThrow(
+      `${file}:3 (${message}`,
+    );
     const [pub] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM meta.publication');
     expect(pub!.n).toBe(0);
   });

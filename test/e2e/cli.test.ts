@@ -34,6 +34,78 @@ describe('[pglite] pipeline CLI', () => {
     expect(fs.readFileSync(reportFile, 'utf8')).not.toMatch(/straße|str\./i);
   }, 120_000);
 
+  it('exports the published values in long format as CSV for German Excel and as GeoJSON', () => {
+    const csvFile = path.join(dataDir, 'export.csv');
+    const r = cli(
+      'export',
+      '--level',
+      'Stadtbezirk',
+      '--schuljahr',
+      '2024/25',
+      '--indicators',
+      'schueler_insgesamt,anteil_foerderschwerpunkt',
+      '--format',
+      'csv',
+      '--decimal-comma',
+      '--out',
+      csvFile,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`16 rows written to ${csvFile}\n`);
+    const csv = fs.readFileSync(csvFile, 'utf8');
+    expect(csv.startsWith('\ufefflevel;area_id;area_name;schuljahr;indicator;numerator;denominator;value;suppressed;reason\r\n')).toBe(
+      true,
+    );
+    const lines = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(';'));
+    expect(lines).toHaveLength(16);
+    expect(lines[0]!.slice(0, 5)).toEqual(['Stadtbezirk', '1', 'Stadtbezirk I – Mitte', '2024/25', 'anteil_foerderschwerpunkt']);
+    expect(lines.filter((l) => l[4] === 'anteil_foerderschwerpunkt' && l[8] === 'nein').every((l) => /^\d+(,\d+)?$/.test(l[7]!))).toBe(
+      true,
+    );
+
+    const geoFile = path.join(dataDir, 'export.geojson');
+    expect(
+      cli(
+        'export',
+        '--level',
+        'Quartier',
+        '--schuljahr',
+        '2024/25',
+        '--indicators',
+        'schueler_insgesamt',
+        '--format',
+        'geojson',
+        '--out',
+        geoFile,
+      ).status,
+    ).toBe(0);
+    const fc = JSON.parse(fs.readFileSync(geoFile, 'utf8'));
+    expect(fc.features).toHaveLength(129);
+    expect(fc.features[0].geometry.type).toBe('MultiPolygon');
+    expect(Object.keys(fc.features[0].properties)).toEqual([
+      'level',
+      'area_id',
+      'area_name',
+      'schuljahr',
+      'indicator',
+      'numerator',
+      'denominator',
+      'value',
+      'suppressed',
+      'reason',
+    ]);
+  });
+
+  it('names the levels when asked to export an unknown one', () => {
+    const r = cli('export', '--level', 'Galaxis', '--format', 'csv', '--out', path.join(dataDir, 'x.csv'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('Error: unknown level "Galaxis"; levels are Stadtbezirk, Stadtteil, Quartier\n');
+  });
+
   it.each([
     [['run', 'no-such-job.json'], 1, /no-such-job\.json: cannot read job file: ENOENT/],
     [['frobnicate'], 2, /Usage:/],

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregateContext } from '../../pipeline/aggregate/context.ts';
 import type { IndicatorDefinition } from '../../pipeline/aggregate/registry.ts';
 
-const def = (id: string, kind: 'count' | 'rate') =>
-  ({ id, kind, scale: kind === 'rate' ? 100 : 1 }) as unknown as IndicatorDefinition;
+const def = (id: string, kind: 'count' | 'rate') => ({ id, kind, scale: kind === 'rate' ? 100 : 1 }) as unknown as IndicatorDefinition;
 const areas = [
   { level: 'Bezirk', areaId: 'B1', parentId: null },
   { level: 'Bezirk', areaId: 'B2', parentId: null },
@@ -16,9 +15,23 @@ const parents = new Map(areas.filter((a) => a.level === 'Quartier').map((a) => [
 
 describe('aggregateContext', () => {
   it('sums numerators and denominators up to coarser levels, only where every child has a value', () => {
-    const v = (areaId: string, numerator: number, denominator: number | null, indicatorId = 'r') => ({ areaId, schuljahr: '2024/25', indicatorId, numerator, denominator });
+    const v = (areaId: string, numerator: number, denominator: number | null, indicatorId = 'r') => ({
+      areaId,
+      schuljahr: '2024/25',
+      indicatorId,
+      numerator,
+      denominator,
+    });
     const cells = aggregateContext(
-      [v('q1', 5, 50), v('q2', 7, 70), v('q3', 1, 10), v('q1', 100, null, 'c'), v('q2', 200, null, 'c'), v('q3', 50, null, 'c'), v('q4', 60, null, 'c')],
+      [
+        v('q1', 5, 50),
+        v('q2', 7, 70),
+        v('q3', 1, 10),
+        v('q1', 100, null, 'c'),
+        v('q2', 200, null, 'c'),
+        v('q3', 50, null, 'c'),
+        v('q4', 60, null, 'c'),
+      ],
       'Quartier',
       areas,
       parents,
