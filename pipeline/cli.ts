@@ -6,6 +6,7 @@ import { openDatabase } from '../core/db/open.ts';
 import { AppError } from '../core/errors.ts';
 import { exportRows, toCsv, toGeoJson } from './export/export.ts';
 import { loadJob } from './job.ts';
+import { importOffers } from './offers.ts';
 import { runJob, summarise } from './run.ts';
 
 /**
@@ -15,6 +16,7 @@ import { runJob, summarise } from './run.ts';
  */
 const USAGE = `Usage:
   npm run pipeline -- run <job-file> [--report <file>]
+  npm run pipeline -- offers <job-file>
   npm run pipeline -- export --level <level> [--schuljahr 2024/25] [--indicators a,b] --format csv|geojson --out <file> [--decimal-comma]
 
 Runs the job and publishes atomically. Uses DATABASE_URL (PostgreSQL/PostGIS) when set,
@@ -22,6 +24,7 @@ otherwise the embedded database in DATA_DIR (default .data). The run report (cou
 match rates, timings, file hashes; no addresses) goes to DATA_DIR/reports/<run>.json
 and, with --report, to that file as well.
 
+offers re-imports only the job's offers and publishes them with a new data version.
 export writes the published values in long format (level, area_id, area_name, schuljahr,
 indicator, numerator, denominator, value, suppressed, reason): CSV for German Excel
 (UTF-8 with BOM, ';') or GeoJSON with the area geometry.`;
@@ -47,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (command === 'export') return exportCommand(values);
+  if (command === 'offers' && jobFile) return offersCommand(jobFile);
   if (command !== 'run' || !jobFile || positionals.length > 2) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -61,6 +65,23 @@ async function main(argv: string[]): Promise<number> {
     fs.writeFileSync(path.join(reportDir, `${report.runId}.json`), json, { mode: 0o600 });
     if (values.report) fs.writeFileSync(values.report, json, { mode: 0o600 });
     process.stdout.write(summarise(report) + '\n');
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Re-imports the job's offers only (with their Stand), keeping everything else. */
+async function offersCommand(jobFile: string): Promise<number> {
+  const config = loadConfig();
+  const job = loadJob(jobFile);
+  const handle = await openDatabase(config);
+  try {
+    const r = await handle.write((db) => importOffers(db, job));
+    process.stdout.write(
+      `${r.offers.offers.length} offers published (data version ${r.dataVersion}), ${r.offers.unplaced.length} could not be placed\n`,
+    );
+    for (const u of r.offers.unplaced) process.stdout.write(`  line ${u.line}: ${u.name} (${u.reason})\n`);
     return 0;
   } finally {
     await handle.close();

@@ -105,6 +105,34 @@ export const JobSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** Education and counselling offers (CSV); placed by coordinates or by address. */
+  offers: z
+    .object({
+      file: z.string(),
+      format: z.literal('csv'),
+      crs: Crs.optional(),
+      columns: z
+        .object({
+          name: z.string().default('Name'),
+          provider: z.string().default('Traeger'),
+          categories: z.string().default('Kategorien'),
+          targets: z.string().default('Zielgruppen'),
+          languages: z.string().default('Sprachen'),
+          street: z.string().default('Strasse'),
+          number: z.string().default('Hausnummer'),
+          postcode: z.string().default('PLZ'),
+          city: z.string().default('Ort'),
+          phone: z.string().default('Telefon'),
+          email: z.string().default('E-Mail'),
+          openingHours: z.string().default('Oeffnungszeiten'),
+          barrierFree: z.string().default('Barrierefrei'),
+          x: z.string().default('Rechtswert'),
+          y: z.string().default('Hochwert'),
+          stand: z.string().default('Stand'),
+        })
+        .prefault({}),
+    })
+    .optional(),
   /** Old or colloquial street names → official names (CSV), e.g. after renamings. */
   streetAliases: z.object({ file: z.string(), from: z.string().default('Alt'), to: z.string().default('Neu') }).optional(),
   disclosure: z
@@ -149,6 +177,7 @@ export function parseJob(text: string, file: string): Job {
     },
     records: job.records.map((r) => ({ ...r, file: resolve(r.file) })),
     indicators: job.indicators.map((i) => ({ ...i, file: resolve(i.file), definitions: resolve(i.definitions) })),
+    ...(job.offers ? { offers: { ...job.offers, file: resolve(job.offers.file) } } : {}),
     ...(job.streetAliases ? { streetAliases: { ...job.streetAliases, file: resolve(job.streetAliases.file) } } : {}),
     dir,
     path: path.resolve(file),

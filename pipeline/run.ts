@@ -18,6 +18,7 @@ import { publish } from './publish/publish.ts';
 import { readBoundaries } from './read/boundaries.ts';
 import { readGazetteer } from './read/gazetteer.ts';
 import { readSchools } from './read/schools.ts';
+import { readOffers, type OffersRead } from './read/offers.ts';
 import { readStreetAliases } from './read/aliases.ts';
 import { streetKey } from './normalise/address.ts';
 import { dropStaging, resetStaging } from './staging.ts';
@@ -44,6 +45,8 @@ export interface RunReport {
   account: Account;
   matchRate: Record<string, number>;
   unassignedPerLevel: Record<string, number>;
+  /** Offers are public information: names of unplaced offers may appear here. */
+  offers: { published: number; unplaced: OffersRead['unplaced'] } | null;
   suppression: { cells: number; suppressed: number; byReason: Record<string, number> };
   timingsMs: Record<string, number>;
   quarantineFile: string;
@@ -122,6 +125,10 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       return { file, index };
     });
 
+    const offers = job.offers
+      ? await timed('offers', 'Offers', () => readOffers(job.offers!, { index: gaz.index, srid: gaz.file.srid }, [job.municipality.name]))
+      : undefined;
+
     const account = await timed('records', 'Records (read, validate, geocode)', () =>
       loadRecords({
         sql: db,
@@ -196,10 +203,12 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         { file: job.schools.file, sha256: schools.sha256 },
         ...account.perFile,
         ...context.inputs,
+        ...(offers && job.offers ? [{ file: job.offers.file, sha256: offers.sha256 }] : []),
       ],
       account,
       matchRate,
       unassignedPerLevel,
+      offers: offers ? { published: offers.offers.length, unplaced: offers.unplaced } : null,
       suppression: { cells: values.length, suppressed: values.filter((v) => v.suppressed).length, byReason },
       timingsMs: timings,
       quarantineFile,
@@ -215,6 +224,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
           indicators: [...PUPIL_INDICATORS, ...context.definitions],
           values,
           parents,
+          offers: offers?.offers,
         });
         await tx.query(`UPDATE meta.runs SET status = 'published', finished_at = $2, report = $3::jsonb WHERE run_id = $1`, [
           runId,
@@ -280,6 +290,7 @@ export function summarise(r: RunReport): string {
       .join(', ')}`,
   );
   lines.push(`Suppressed: ${r.suppression.suppressed} of ${r.suppression.cells} values`);
+  if (r.offers) lines.push(`Offers: ${r.offers.published} published, ${r.offers.unplaced.length} could not be placed`);
   lines.push(
     `Timings: ${Object.entries(r.timingsMs)
       .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`)

@@ -2,6 +2,7 @@ import { columns, type Sql } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { IndicatorDefinition } from '../aggregate/registry.ts';
 import type { Disclosure, ProtectedCell } from '../protect/suppress.ts';
+import type { Offer } from '../read/offers.ts';
 import { featureId } from './fid.ts';
 
 export interface PublishInput {
@@ -13,6 +14,8 @@ export interface PublishInput {
   values: readonly ProtectedCell[];
   /** (level, areaId) → ids of all coarser areas, by level. */
   parents: Map<string, Record<string, string>>;
+  /** New offers; undefined keeps the published ones (they can be imported on their own). */
+  offers?: readonly Offer[] | undefined;
 }
 
 /**
@@ -82,20 +85,8 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
   );
   if (written !== p.values.length) throw new AppError('integrity', `published ${written} of ${p.values.length} values`);
 
-  const [row] = await tx.query<{ version: string }>(
-    `
-    SELECT substr(md5(
-      (SELECT coalesce(string_agg(level || '|' || ordinal || '|' || title, E'\\n' ORDER BY level), '') FROM published.levels) ||
-      (SELECT coalesce(string_agg(level || '|' || area_id || '|' || name || '|' || coalesce(parent_id, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY level, area_id), '') FROM published.areas) ||
-      (SELECT coalesce(string_agg(schulnummer || '|' || name || '|' || schulform || '|' || coalesce(sozialindex::text, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY schulnummer), '') FROM published.schools) ||
-      (SELECT coalesce(string_agg(i::text, E'\\n' ORDER BY id), '') FROM published.indicators i) ||
-      (SELECT coalesce(string_agg(concat_ws('|', indicator_id, level, area_id, schuljahr, numerator, denominator, value, suppressed, reason), E'\\n'
-                ORDER BY indicator_id, level, area_id, schuljahr), '') FROM published.indicator_values) ||
-      $1
-    ), 1, 12) AS version`,
-    [JSON.stringify({ m: p.municipality, d: p.disclosure })],
-  );
-  const version = row!.version;
+  if (p.offers) await replaceOffers(tx, p.offers);
+  const version = await dataVersion(tx, { municipality: p.municipality, disclosure: p.disclosure });
   await tx.query(
     `INSERT INTO meta.publication (id, data_version, run_id, published_at, municipality, ags, disclosure)
      VALUES (1, $1, $2, now(), $3, $4, $5::jsonb)
@@ -105,4 +96,71 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     [version, p.runId, p.municipality.name, p.municipality.ags, JSON.stringify(p.disclosure)],
   );
   return version;
+}
+
+/** Replaces the published offers. Lists travel as JSON text: unnest cannot take arrays of arrays. */
+export async function replaceOffers(tx: Sql, offers: readonly Offer[]): Promise<void> {
+  const fields = columns(
+    'offer_id text, name text, provider text, categories text, targets text, languages text, street text, house_number text, ' +
+      'postcode text, city text, phone text, email text, opening_hours text, barrier_free bool, stand text, x float8, y float8, srid int',
+  );
+  await tx.exec(`DELETE FROM published.offers;
+    CREATE TEMP TABLE offers_in (${fields.map((f) => `${f.name} ${f.type}`).join(', ')}) ON COMMIT DROP;`);
+  const n = await tx.insertRows(
+    'offers_in',
+    fields,
+    offers.map((o) => [
+      o.offerId,
+      o.name,
+      o.provider,
+      JSON.stringify(o.categories),
+      JSON.stringify(o.targets),
+      JSON.stringify(o.languages),
+      o.street,
+      o.houseNumber,
+      o.postcode,
+      o.city,
+      o.phone,
+      o.email,
+      o.openingHours,
+      o.barrierFree,
+      o.stand,
+      o.x,
+      o.y,
+      o.srid,
+    ]),
+  );
+  if (n !== offers.length) throw new AppError('integrity', `staged ${n} of ${offers.length} offers`);
+  await tx.exec(`
+    INSERT INTO published.offers (offer_id, name, provider, categories, targets, languages, street, house_number, postcode, city,
+      phone, email, opening_hours, barrier_free, stand, geom)
+    SELECT offer_id, name, provider,
+      ARRAY(SELECT jsonb_array_elements_text(categories::jsonb)), ARRAY(SELECT jsonb_array_elements_text(targets::jsonb)),
+      ARRAY(SELECT jsonb_array_elements_text(languages::jsonb)), street, house_number, postcode, city, phone, email, opening_hours,
+      barrier_free, stand::date, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)
+    FROM offers_in;
+    DROP TABLE offers_in;`);
+}
+
+/**
+ * The data version: a short hash of everything published, so the same content
+ * always gets the same version and caches keyed by it never serve stale data.
+ */
+export async function dataVersion(tx: Sql, meta: { municipality: { name: string; ags: string }; disclosure: Disclosure }): Promise<string> {
+  const [row] = await tx.query<{ version: string }>(
+    `
+    SELECT substr(md5(
+      (SELECT coalesce(string_agg(level || '|' || ordinal || '|' || title, E'\\n' ORDER BY level), '') FROM published.levels) ||
+      (SELECT coalesce(string_agg(level || '|' || area_id || '|' || name || '|' || coalesce(parent_id, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY level, area_id), '') FROM published.areas) ||
+      (SELECT coalesce(string_agg(schulnummer || '|' || name || '|' || schulform || '|' || coalesce(sozialindex::text, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY schulnummer), '') FROM published.schools) ||
+      (SELECT coalesce(string_agg(i::text, E'\\n' ORDER BY id), '') FROM published.indicators i) ||
+      (SELECT coalesce(string_agg(concat_ws('|', indicator_id, level, area_id, schuljahr, numerator, denominator, value, suppressed, reason), E'\\n'
+                ORDER BY indicator_id, level, area_id, schuljahr), '') FROM published.indicator_values) ||
+      (SELECT coalesce(string_agg(concat_ws('|', offer_id, name, provider, categories, targets, languages, street, house_number, postcode, city,
+                phone, email, opening_hours, barrier_free, stand, md5(ST_AsBinary(geom))), E'\\n' ORDER BY offer_id), '') FROM published.offers) ||
+      $1
+    ), 1, 12) AS version`,
+    [JSON.stringify({ m: meta.municipality, d: meta.disclosure })],
+  );
+  return row!.version;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunReport } from '../../pipeline/run.ts';
+import { importOffers } from '../../pipeline/offers.ts';
 import { smallDemoJob, runQuiet } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
 
@@ -213,5 +214,55 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] context indicato
     );
     const [pub] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM meta.publication');
     expect(pub!.n).toBe(0);
+  });
+});
+
+describe.each(engines().map((e) => [e.name, e] as const))('[%s] offers', (_, engine) => {
+  let t: TestDatabase;
+  afterAll(() => t?.dispose());
+
+  it('are published with the run, and re-imported on their own without touching the indicator values', async () => {
+    t = await engine.open();
+    const first = await runQuiet(t.db, smallDemoJob());
+    expect(first.offers).toEqual({ published: 90, unplaced: [] });
+    const [row] = await t.db.query<{ n: number; cats: string[] }>(
+      `SELECT count(*)::int AS n, (SELECT categories FROM published.offers ORDER BY offer_id LIMIT 1) AS cats FROM published.offers`,
+    );
+    expect(row!.n).toBe(90);
+    expect(row!.cats.length).toBeGreaterThan(0);
+    const valuesBefore = await t.db.query('SELECT * FROM published.indicator_values ORDER BY indicator_id, level, area_id, schuljahr');
+
+    // A new offers file: the first offer without coordinates (placed by its address), one on a street that does not exist.
+    const demo = smallDemoJob();
+    const csv = fs
+      .readFileSync(path.join(path.dirname(demo.path), 'out/angebote.csv'), 'utf8')
+      .trim()
+      .split('\r\n');
+    const header = csv[0]!.split(';');
+    const byAddress = csv[1]!.split(';');
+    byAddress[header.indexOf('Rechtswert')] = '';
+    byAddress[header.indexOf('Hochwert')] = '';
+    const nowhere = csv[2]!.split(';');
+    nowhere[header.indexOf('Rechtswert')] = '';
+    nowhere[header.indexOf('Hochwert')] = '';
+    nowhere[header.indexOf('Strasse')] = 'Gibtsnichtweg';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-offers-'));
+    const file = path.join(dir, 'angebote.csv');
+    fs.writeFileSync(file, [csv[0], byAddress.join(';'), nowhere.join(';'), ...csv.slice(3)].join('\r\n') + '\r\n');
+    const r = await importOffers(t.db, smallDemoJob({ offers: { file, format: 'csv', crs: 'EPSG:25832' } }));
+    expect(r.offers.offers).toHaveLength(89);
+    expect(r.offers.unplaced).toEqual([{ line: 3, name: nowhere[0], reason: 'unknown_street' }]);
+    expect(r.dataVersion).not.toBe(first.dataVersion);
+    const [pub] = await t.db.query<{ data_version: string }>('SELECT data_version FROM meta.publication');
+    expect(pub!.data_version).toBe(r.dataVersion);
+    expect(await t.db.query('SELECT * FROM published.indicator_values ORDER BY indicator_id, level, area_id, schuljahr')).toEqual(
+      valuesBefore,
+    );
+    // Placed by address at the same house as its coordinates said (within a metre).
+    const [moved] = await t.db.query<{ m: number }>(
+      `SELECT ST_Distance(geom::geography, ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 25832), 4326)::geography) AS m FROM published.offers WHERE name = $3`,
+      [Number(csv[1]!.split(';')[header.indexOf('Rechtswert')]), Number(csv[1]!.split(';')[header.indexOf('Hochwert')]), byAddress[0]],
+    );
+    expect(moved!.m).toBeLessThan(1);
   });
 });
