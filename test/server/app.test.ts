@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMigrations } from '../../core/db/migrate.ts';
 import { createApp } from '../../server/app.ts';
 import { createPublicationState } from '../../server/publication.ts';
 import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
@@ -45,7 +46,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     expect(await res.json()).toEqual({
       status: 'ok',
       engine: engine.name,
-      schemaVersion: 1,
+      schemaVersion: readMigrations().at(-1)!.version,
       dataVersion: version,
       publishedAt: expect.any(String),
       municipality: 'Musterstadt',
