@@ -3,8 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { columns, openPglite } from '../core/db/index.ts';
 import { migrate } from '../core/db/migrate.ts';
-import { createRandom } from '../fixtures/musterstadt/random.ts';
-import { NOISE_MIX, typeAddress, type NoiseKind } from '../fixtures/noise.ts';
 import { loadBoundaries } from '../pipeline/assign/boundaries.ts';
 import { editDistance } from '../pipeline/geocode/fuzzy.ts';
 import { parseJob } from '../pipeline/job.ts';
@@ -12,7 +10,7 @@ import { numberKey, parseAddress, streetKey } from '../pipeline/normalise/addres
 import { readBoundaries } from '../pipeline/read/boundaries.ts';
 import { readGazetteer } from '../pipeline/read/gazetteer.ts';
 import { resetStaging } from '../pipeline/staging.ts';
-import { geocodeNoisyEssen } from '../test/helpers/essen-geocoding.ts';
+import { geocodeNoisyEssen, noisyEssenRecords } from '../test/helpers/essen-geocoding.ts';
 
 /**
  * Geocoding quality on real data: every Essen house coordinate typed the way
@@ -77,16 +75,11 @@ const plain = (() => {
     index.get(k)!.set(numberKey(hn), { x: e.x, y: e.y });
   }
   const keys = [...index.keys()];
-  const rnd = createRandom(2024);
-  const real = gaz.entries.filter((e) => e.number !== '' && bezirkAt.has(`${e.x},${e.y}`) && !e.street.startsWith('###'));
-  let correct = 0,
+  let real = 0,
+    correct = 0,
     wrong = 0;
-  for (const e of real) {
-    const kind = rnd.weighted(
-      NOISE_MIX.map((m) => m[0]),
-      NOISE_MIX.map((m) => m[1]),
-    ) as NoiseKind;
-    const t = typeAddress(e.street, e.number, e.suffix, kind, rnd);
+  for (const { entry: e, typed: t } of noisyEssenRecords(gaz, bezirkAt, 2024)) {
+    real++;
     const p = parseAddress(t.street, t.number, t.suffix);
     if (!p.houseNumber) continue;
     const nk = numberKey(p.houseNumber);
@@ -102,7 +95,7 @@ const plain = (() => {
     if (bezirkAt.get(`${hit.x},${hit.y}`) === bezirkAt.get(`${e.x},${e.y}`)) correct++;
     else wrong++;
   }
-  return { real: real.length, correct, wrong };
+  return { real, correct, wrong };
 })();
 
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(3)} %`;

@@ -4,7 +4,7 @@ import { buildGazetteer } from './geocode/gazetteer.ts';
 import type { Job } from './job.ts';
 import { dataVersion, replaceOffers } from './publish/publish.ts';
 import { readGazetteer } from './read/gazetteer.ts';
-import { readOffers, type OffersRead } from './read/offers.ts';
+import { readOffers, type OffersRead, type PlacingGazetteer } from './read/offers.ts';
 
 /**
  * Re-imports the offers of a job on their own, without the pupil records: offers
@@ -18,8 +18,9 @@ export async function importOffers(db: Database, job: Job): Promise<{ dataVersio
     'SELECT municipality, ags, disclosure FROM meta.publication',
   );
   if (!pub) throw new AppError('not_found', 'nothing is published yet: run the whole job first');
-  const gaz = await readGazetteer(job.addresses);
-  const offers = await readOffers(job.offers, { index: buildGazetteer(gaz.entries), srid: gaz.srid }, [job.municipality.name]);
+  let placing: Promise<PlacingGazetteer> | undefined;
+  const gazetteer = () => (placing ??= readGazetteer(job.addresses).then((g) => ({ index: buildGazetteer(g.entries), srid: g.srid })));
+  const offers = await readOffers(job.offers, gazetteer, [job.municipality.name]);
   const disclosure = (typeof pub.disclosure === 'string' ? JSON.parse(pub.disclosure) : pub.disclosure) as Job['disclosure'];
   const version = await db.exclusive('pipeline-run', () =>
     db.transaction(async (tx) => {

@@ -126,7 +126,9 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     });
 
     const offers = job.offers
-      ? await timed('offers', 'Offers', () => readOffers(job.offers!, { index: gaz.index, srid: gaz.file.srid }, [job.municipality.name]))
+      ? await timed('offers', 'Offers', () =>
+          readOffers(job.offers!, async () => ({ index: gaz.index, srid: gaz.file.srid }), [job.municipality.name]),
+        )
       : undefined;
 
     const account = await timed('records', 'Records (read, validate, geocode)', () =>
@@ -198,8 +200,8 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       finishedAt: finishedAt.toISOString(),
       schuljahre,
       inputs: [
-        ...levels.map((l) => ({ file: l.file, sha256: sha256File(l.file) })),
-        { file: job.addresses.file, sha256: gaz.file.sha256 ?? sha256File(job.addresses.file) },
+        ...levels.map((l) => ({ file: l.file, sha256: l.sha256 })),
+        { file: job.addresses.file, sha256: gaz.file.sha256 },
         { file: job.schools.file, sha256: schools.sha256 },
         ...account.perFile,
         ...context.inputs,
@@ -263,10 +265,6 @@ function parentChains(areas: { level: string; area_id: string; parent_id: string
     chains.set(`${a.level}\u0000${a.area_id}`, chain);
   }
   return chains;
-}
-
-function sha256File(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;

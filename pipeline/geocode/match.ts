@@ -18,8 +18,6 @@ export type Quality =
   | 'ambiguous' // several near streets have the house: placed only on levels where all of them lie in one area
   | 'street'; // street known, house number not: placed only where the street lies in one area
 
-export const QUALITY_ORDER: readonly Quality[] = ['exact', 'normalised', 'alias', 'fuzzy', 'without_suffix', 'ambiguous', 'street'];
-
 export type UnmatchedReason = 'no_street' | 'unknown_street' | 'ambiguous_street';
 
 export type MatchResult =

@@ -15,6 +15,7 @@ export interface BoundaryLevel {
   level: string;
   title: string;
   file: string;
+  sha256: string;
   srid: number;
   features: BoundaryFeature[];
 }
@@ -23,7 +24,8 @@ type Spec = Job['boundaries'][number];
 
 export function readBoundaries(spec: Spec): BoundaryLevel {
   const { file } = spec;
-  const doc = readJsonFile(file) as { type?: string; features?: unknown[]; crs?: unknown };
+  const { json, sha256 } = readJsonFile(file);
+  const doc = json as { type?: string; features?: unknown[]; crs?: unknown };
   if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
     throw new AppError('invalid_input', 'expected a GeoJSON FeatureCollection', { file });
   }
@@ -52,7 +54,7 @@ export function readBoundaries(spec: Spec): BoundaryLevel {
     return { id, name, parentId, geometry: JSON.stringify(to2d(feat.geometry as Polygon | MultiPolygon, where)) };
   });
   if (features.length === 0) throw new AppError('invalid_input', `no features in level ${spec.level}`, { file });
-  return { level: spec.level, title: spec.title ?? spec.level, file, srid, features };
+  return { level: spec.level, title: spec.title ?? spec.level, file, sha256, srid, features };
 }
 
 /**

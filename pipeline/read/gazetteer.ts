@@ -7,7 +7,7 @@ import { checkCoordinateRange, crsFromGeoJson, readJsonFile } from './geo.ts';
 export interface GazetteerFile {
   srid: number;
   entries: GazetteerEntry[];
-  sha256?: string;
+  sha256: string;
 }
 
 type Spec = Job['addresses'];
@@ -49,7 +49,8 @@ function parseCoordinate(raw: string, where: { file: string; line: number; colum
 
 async function readGeoJsonGazetteer(spec: Spec): Promise<GazetteerFile> {
   const { file } = spec;
-  const doc = readJsonFile(file) as { type?: string; features?: unknown[]; crs?: unknown };
+  const { json, sha256 } = readJsonFile(file);
+  const doc = json as { type?: string; features?: unknown[]; crs?: unknown };
   if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
     throw new AppError('invalid_input', 'expected a GeoJSON FeatureCollection of points', { file });
   }
@@ -66,5 +67,5 @@ async function readGeoJsonGazetteer(spec: Spec): Promise<GazetteerFile> {
     const str = (k: string | undefined) => (k && p[k] !== undefined && p[k] !== null ? String(p[k]) : '');
     entries.push({ street: str(spec.street), number: str(spec.number), suffix: str(spec.suffix), x: c[0]!, y: c[1]! });
   });
-  return { srid, entries };
+  return { srid, entries, sha256 };
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { AppError } from '../../core/errors.ts';
 
@@ -12,15 +13,17 @@ export function crsFromGeoJson(crs: unknown, file: string): number | undefined {
   return Number(m[1]);
 }
 
-export function readJsonFile(file: string): unknown {
-  let text: string;
+/** Parses a JSON file and returns it with the SHA-256 of its bytes (for the run report). */
+export function readJsonFile(file: string): { json: unknown; sha256: string } {
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     throw new AppError('invalid_input', `cannot read file: ${(err as NodeJS.ErrnoException).code ?? err}`, { file });
   }
+  const text = bytes.toString('utf8');
   try {
-    return JSON.parse(text.replace(/^\ufeff/, ''));
+    return { json: JSON.parse(text.replace(/^\ufeff/, '')), sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
   } catch (err) {
     const m = /position (\d+)/.exec((err as Error).message);
     const pos = m ? Number(m[1]) : undefined;

@@ -47,7 +47,16 @@ const list = (s: string) =>
     .map((v) => v.trim())
     .filter(Boolean);
 
-export async function readOffers(spec: Spec, gazetteer: { index: Gazetteer; srid: number }, towns: string[]): Promise<OffersRead> {
+export interface PlacingGazetteer {
+  index: Gazetteer;
+  srid: number;
+}
+
+/**
+ * `gazetteer` is asked for only when an offer has no coordinates, so an offers
+ * import with coordinates never loads the house coordinates at all.
+ */
+export async function readOffers(spec: Spec, gazetteer: () => Promise<PlacingGazetteer>, towns: string[]): Promise<OffersRead> {
   const { file, columns: c } = spec;
   const t = await openCsv(file);
   const col = (name: string) => requireColumn(t, file, name);
@@ -99,8 +108,9 @@ export async function readOffers(spec: Spec, gazetteer: { index: Gazetteer; srid
       checkCoordinateRange(srid, x, y, { file, line: row.line });
       point = { x, y, srid };
     } else {
-      const m = matchAddress(gazetteer.index, get(idx.street), get(idx.number), '', { towns });
-      if (m.status === 'matched' && m.quality !== 'without_suffix') point = { ...m.point, srid: gazetteer.srid };
+      const g = await gazetteer();
+      const m = matchAddress(g.index, get(idx.street), get(idx.number), '', { towns });
+      if (m.status === 'matched' && m.quality !== 'without_suffix') point = { ...m.point, srid: g.srid };
       else {
         out.unplaced.push({ line: row.line, name, reason: m.status === 'unmatched' ? m.reason : 'house_not_found' });
         continue;

@@ -31,12 +31,29 @@ const FAKE_STREETS = [
   'Gibtsnichtstr.',
 ];
 
+/**
+ * The records of the experiment: every (or a sample of the) Essen house
+ * coordinates inside a Stadtbezirk, typed with the noise mix. Deterministic per seed,
+ * so the benchmark can run a second matcher on exactly the same records.
+ */
+export function* noisyEssenRecords(gaz: GazetteerFile, bezirkAt: ReadonlyMap<string, string>, seed: number, sample?: number) {
+  const rnd = createRandom(seed);
+  const real = gaz.entries.filter((e) => e.number !== '' && bezirkAt.has(`${e.x},${e.y}`) && !e.street.startsWith('###'));
+  const picked = sample ? Array.from({ length: sample }, () => real[rnd.int(0, real.length - 1)]!) : real;
+  for (const entry of picked) {
+    const kind = rnd.weighted(
+      NOISE_MIX.map((m) => m[0]),
+      NOISE_MIX.map((m) => m[1]),
+    ) as NoiseKind;
+    yield { entry, kind, typed: typeAddress(entry.street, entry.number, entry.suffix, kind, rnd) };
+  }
+}
+
 export function geocodeNoisyEssen(
   gaz: GazetteerFile,
   bezirkAt: ReadonlyMap<string, string>,
   o: { seed: number; sample?: number; fakes: number },
 ): EssenGeocodingResult {
-  const rnd = createRandom(o.seed);
   const started = performance.now();
   const g = buildGazetteer(gaz.entries);
   const streetBezirke = new Map<string, Set<string>>();
@@ -48,16 +65,9 @@ export function geocodeNoisyEssen(
     if (!set) streetBezirke.set(k, (set = new Set()));
     set.add(b);
   }
-  const real = gaz.entries.filter((e) => e.number !== '' && bezirkAt.has(`${e.x},${e.y}`) && !e.street.startsWith('###'));
-  const picked = o.sample ? Array.from({ length: o.sample }, () => real[rnd.int(0, real.length - 1)]!) : real;
   const cache = new Map();
   const r: EssenGeocodingResult = { real: 0, correct: 0, wrong: 0, unassigned: 0, fakes: 0, fakesGuessed: 0, byKind: {}, ms: 0 };
-  for (const e of picked) {
-    const kind = rnd.weighted(
-      NOISE_MIX.map((m) => m[0]),
-      NOISE_MIX.map((m) => m[1]),
-    ) as NoiseKind;
-    const typed = typeAddress(e.street, e.number, e.suffix, kind, rnd);
+  for (const { entry: e, kind, typed } of noisyEssenRecords(gaz, bezirkAt, o.seed, o.sample)) {
     const m = matchAddress(g, typed.street, typed.number, typed.suffix, { towns: ['Essen'], cache });
     const truth = bezirkAt.get(`${e.x},${e.y}`)!;
     let got: string | undefined;
@@ -76,6 +86,7 @@ export function geocodeNoisyEssen(
     k[outcome]++;
     r[outcome]++;
   }
+  const rnd = createRandom(o.seed + 1);
   for (let i = 0; i < o.fakes; i++) {
     const m = matchAddress(g, rnd.pick(FAKE_STREETS), String(rnd.int(1, 80)), '', { towns: ['Essen'], cache });
     r.fakes++;

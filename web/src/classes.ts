@@ -9,11 +9,8 @@ export function palette(polarity: string, k: number): string[] {
   return Array.from({ length: k }, (_, i) => base[Math.round((i * (base.length - 1)) / Math.max(1, k - 1))]!);
 }
 
-/** Same rule as the server's classOf: [b_i, b_{i+1}), last class includes the maximum. */
-export function classOf(value: number, breaks: readonly number[]): number {
-  for (let i = breaks.length - 2; i >= 1; i--) if (value >= breaks[i]!) return i;
-  return 0;
-}
+/** The server's rule, so legend, map and values API always agree. */
+export { classOf } from '../../server/indicators/classify.ts';
 
 const nf = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
 export const formatNumber = (v: number) => nf.format(v);
