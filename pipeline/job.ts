@@ -53,11 +53,18 @@ const Schools = z.object({
   crs: Crs.optional(),
   /** IT.NRW list with Sozialindex, joined by Schulnummer. */
   sozialindex: z
-    .object({ file: z.string(), schulnummer: z.string().default('Schulnummer'), value: z.string().default('Sozialindexstufe') })
+    .object({
+      file: z.string(),
+      schulnummer: z.string().default('Schulnummer'),
+      value: z.string().default('Sozialindexstufe'),
+      /** Column with 0/1 for Startchancen schools (IT.NRW directory: "Startchancen-Schule"). */
+      startchancen: z.string().optional(),
+    })
     .optional(),
 });
 
-export const RECORD_FIELDS = [
+/** The canonical header of a records file, in order; then the optional ASD fields. */
+export const CANONICAL_RECORD_FIELDS = [
   'Schuljahr',
   'Schulnummer',
   'Jahrgang',
@@ -73,6 +80,9 @@ export const RECORD_FIELDS = [
   'Hausnummernzusatz',
   'Anzahl',
 ] as const;
+/** Further ASD fields, carried into staging when present (never published). */
+export const EXTRA_RECORD_FIELDS = ['Status', 'Grundschulempfehlung', 'LSSchulnummer'] as const;
+export const RECORD_FIELDS = [...CANONICAL_RECORD_FIELDS, ...EXTRA_RECORD_FIELDS] as const;
 export type RecordField = (typeof RECORD_FIELDS)[number];
 
 const RecordsInput = z.object({
@@ -133,6 +143,20 @@ export const JobSchema = z.strictObject({
         .prefault({}),
     })
     .optional(),
+  /** Municipalities (GeoJSON) for resolving the Wohnort of Einpendler; the NRW VG250 file works as it is. */
+  gemeinden: z
+    .object({
+      file: z.string(),
+      /** 8-digit AGS or 12-digit ARS (one-element arrays are unwrapped). */
+      idProperty: z.string().default('gem_code'),
+      nameProperty: z.string().default('gem_name_short'),
+      crs: Crs.optional(),
+    })
+    .optional(),
+  /** Flows: which level counts as a pupil's own area, and how many nearest Grundschulen count as near. */
+  flows: z
+    .object({ localLevel: z.string().optional(), nearestGrundschulen: z.number().int().min(1).max(10).default(3) })
+    .default({ nearestGrundschulen: 3 }),
   /** Old or colloquial street names → official names (CSV), e.g. after renamings. */
   streetAliases: z.object({ file: z.string(), from: z.string().default('Alt'), to: z.string().default('Neu') }).optional(),
   disclosure: z
@@ -166,6 +190,9 @@ export function parseJob(text: string, file: string): Job {
   for (const i of job.indicators) {
     if (!levels.has(i.level)) throw new AppError('invalid_job', `indicators: unknown level "${i.level}"`, { file });
   }
+  if (job.flows.localLevel && !levels.has(job.flows.localLevel)) {
+    throw new AppError('invalid_job', `flows.localLevel: unknown level "${job.flows.localLevel}"`, { file });
+  }
   return Object.freeze({
     ...job,
     boundaries: job.boundaries.map((b) => ({ ...b, file: resolve(b.file) })),
@@ -178,6 +205,7 @@ export function parseJob(text: string, file: string): Job {
     records: job.records.map((r) => ({ ...r, file: resolve(r.file) })),
     indicators: job.indicators.map((i) => ({ ...i, file: resolve(i.file), definitions: resolve(i.definitions) })),
     ...(job.offers ? { offers: { ...job.offers, file: resolve(job.offers.file) } } : {}),
+    ...(job.gemeinden ? { gemeinden: { ...job.gemeinden, file: resolve(job.gemeinden.file) } } : {}),
     ...(job.streetAliases ? { streetAliases: { ...job.streetAliases, file: resolve(job.streetAliases.file) } } : {}),
     dir,
     path: path.resolve(file),

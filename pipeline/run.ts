@@ -4,16 +4,22 @@ import path from 'node:path';
 import { columns, type Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { log as defaultLog, step, type Logger } from '../core/log.ts';
-import { aggregate, type AreaRef } from './aggregate/aggregate.ts';
-import { aggregateContext } from './aggregate/context.ts';
-import { PUPIL_INDICATORS, type IndicatorDefinition } from './aggregate/registry.ts';
+import { aggregateCounts, ORIGIN_LEVEL } from './aggregate/aggregate.ts';
+import { aggregateContext, contextPartitions } from './aggregate/context.ts';
+import { buildRecordFacts } from './aggregate/facts.ts';
+import { dimensions, fixedMeasures, PARTITIONS } from './aggregate/measures.ts';
+import { pupilIndicators, type IndicatorDefinition } from './aggregate/registry.ts';
 import { readContextIndicators } from './read/indicators.ts';
+import { readGemeinden } from './read/gemeinden.ts';
 import { assignRecords } from './assign/assign.ts';
-import { loadBoundaries } from './assign/boundaries.ts';
+import { loadBoundaries, loadGemeinden } from './assign/boundaries.ts';
 import { buildGazetteer } from './geocode/gazetteer.ts';
+import { OriginResolver } from './geocode/origin.ts';
 import { loadRecords, type Account } from './geocode/records.ts';
 import type { Job } from './job.ts';
-import { protect, type Cell } from './protect/suppress.ts';
+import { deriveOutputs } from './protect/derive.ts';
+import { suppressCells } from './protect/suppress.ts';
+import { buildTable, cellKey, CITY_LEVEL, type AreaNode, type CountRow } from './protect/table.ts';
 import { publish } from './publish/publish.ts';
 import { readBoundaries } from './read/boundaries.ts';
 import { readGazetteer } from './read/gazetteer.ts';
@@ -44,10 +50,14 @@ export interface RunReport {
   inputs: { file: string; sha256: string; rows?: number; encoding?: string; delimiter?: string }[];
   account: Account;
   matchRate: Record<string, number>;
+  /** Share of records in the city that were assigned (any quality), per Schuljahr and per school. */
+  matchRateBySchuljahr: Record<string, number>;
+  matchRateBySchool: Record<string, { records: number; assigned: number }>;
   unassignedPerLevel: Record<string, number>;
   /** Offers are public information: names of unplaced offers may appear here. */
   offers: { published: number; unplaced: OffersRead['unplaced'] } | null;
-  suppression: { cells: number; suppressed: number; byReason: Record<string, number> };
+  /** Count cells and how many were hidden; indicator values and how many were withheld, by reason. */
+  suppression: { cells: number; hiddenCells: number; values: number; suppressed: number; byReason: Record<string, number> };
   timingsMs: Record<string, number>;
   quarantineFile: string;
 }
@@ -104,11 +114,18 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       await db.insertRows(
         'staging.schools',
         columns(
-          'schulnummer text, name text, schulform text, schulform_name text, ags text, sozialindex int, x float8, y float8, srid int',
+          'schulnummer text, name text, schulform text, schulform_name text, ags text, sozialindex int, startchancen bool, x float8, y float8, srid int',
         ),
-        s.schools.map((x) => [x.schulnummer, x.name, x.schulform, x.schulformName, x.ags, x.sozialindex, x.x, x.y, x.srid]),
+        s.schools.map((x) => [x.schulnummer, x.name, x.schulform, x.schulformName, x.ags, x.sozialindex, x.startchancen, x.x, x.y, x.srid]),
       );
       return s;
+    });
+
+    const origins = await timed('gemeinden', 'Gemeinden', async () => {
+      if (!job.gemeinden) return { resolver: new OriginResolver([]), sha256: null };
+      const g = readGemeinden(job.gemeinden);
+      await loadGemeinden(db, g.gemeinden, g.srid);
+      return { resolver: new OriginResolver(g.gemeinden), sha256: g.sha256 };
     });
 
     const gaz = await timed('gazetteer', 'Gazetteer', async () => {
@@ -136,6 +153,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         sql: db,
         job,
         gazetteer: gaz.index,
+        origins: origins.resolver,
         knownSchools: new Set(schools.schools.map((s) => s.schulnummer)),
         quarantineFile,
         out,
@@ -156,23 +174,35 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     const areaRows = await db.query<{ level: string; area_id: string; parent_id: string | null; ordinal: number }>(
       'SELECT level, area_id, parent_id, ordinal FROM staging.areas ORDER BY ordinal, area_id',
     );
-    const areas: AreaRef[] = areaRows.map((a) => ({ level: a.level, areaId: a.area_id, parentId: a.parent_id }));
+    const areas: AreaNode[] = areaRows.map((a) => ({ level: a.level, areaId: a.area_id, parentId: a.parent_id }));
     const schuljahre = Object.keys(account.perSchuljahr).sort();
     if (schuljahre.length === 0)
       throw new AppError('invalid_input', 'no valid pupil records: nothing to publish', { file: job.records[0]!.file });
+
+    const localLevel =
+      levels.find((l) => l.level === job.flows.localLevel) ?? levels.find((l) => l.level === 'Stadtteil') ?? levels.at(-1)!;
+    const dims = dimensions(localLevel.title);
+    const pupil = pupilIndicators(localLevel.title);
+    await timed('flows', 'School locations and distances', () =>
+      buildRecordFacts(db, {
+        localLevel: localLevel.level,
+        cityLevel: levels[0]!.level,
+        gazetteerSrid: gaz.file.srid,
+        nearest: job.flows.nearestGrundschulen,
+        grundschule: '02',
+      }),
+    );
 
     const parents = parentChains(
       areaRows,
       levels.map((l) => l.level),
     );
     const context = await timed('context', 'Context indicators', async () => {
-      const out = { definitions: [] as IndicatorDefinition[], cells: [] as Cell[], inputs: [] as { file: string; sha256: string }[] };
+      const out = { definitions: [] as IndicatorDefinition[], cells: [] as CountRow[], inputs: [] as { file: string; sha256: string }[] };
       for (const spec of job.indicators) {
         const ids = new Set(areas.filter((a) => a.level === spec.level).map((a) => a.areaId));
         const read = await readContextIndicators(spec, ids);
-        const clash = read.definitions.find(
-          (d) => PUPIL_INDICATORS.some((p) => p.id === d.id) || out.definitions.some((o) => o.id === d.id),
-        );
+        const clash = read.definitions.find((d) => pupil.some((p) => p.id === d.id) || out.definitions.some((o) => o.id === d.id));
         if (clash) throw new AppError('invalid_input', `indicator id "${clash.id}" is defined twice`, { file: spec.definitions });
         out.definitions.push(...read.definitions);
         out.cells.push(...aggregateContext(read.values, spec.level, areas, parents, read.definitions));
@@ -181,14 +211,53 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       return out;
     });
 
-    const values = await timed('aggregate', 'Aggregate and protect', async () =>
-      protect([...(await aggregate(db, areas, schuljahre)), ...context.cells], job.disclosure),
-    );
+    const indicators = [...pupil, ...context.definitions];
+    const { outputs, table, status } = await timed('aggregate', 'Aggregate and protect', async () => {
+      const rows = [...(await aggregateCounts(db)), ...(await schoolTotals(db)), ...context.cells];
+      const schulformen = [...new Set(rows.filter((r) => r.measure.startsWith('schulform:')).map((r) => r.measure))].sort();
+      const table = buildTable(rows, {
+        areas,
+        schuljahre,
+        fill: [...fixedMeasures(dims), ...schulformen],
+        partitions: [...PARTITIONS, ...contextPartitions(context.definitions)],
+        sparse: (m) => m.startsWith('school:'),
+        groups: schoolGroups(rows),
+      });
+      const status = suppressCells(
+        table.cells.map((c) => c.count),
+        table.groups,
+        job.disclosure.minCount,
+        (i) => table.cells[i]!.residual === true,
+      );
+      const outputs = deriveOutputs(table, status, {
+        indicators,
+        dimensions: dims,
+        disclosure: job.disclosure,
+        levels: new Set(levels.map((l) => l.level)),
+        originLevel: ORIGIN_LEVEL,
+        schoolLevel: SCHOOL_LEVEL,
+      });
+      return { outputs, table, status };
+    });
     const byReason: Record<string, number> = {};
-    for (const v of values) if (v.reason) byReason[v.reason] = (byReason[v.reason] ?? 0) + 1;
+    for (const v of outputs.values) if (v.reason) byReason[v.reason] = (byReason[v.reason] ?? 0) + 1;
+    const hiddenCells = status.filter(Boolean).length;
     const finishedAt = new Date();
     const assignedRows = Object.entries(account.buckets).filter(([k]) => k.startsWith('assigned:'));
     const inCity = account.rows - rejected - (account.buckets['other_municipality']?.rows ?? 0);
+    const isAssigned = (bucket: string) => bucket.startsWith('assigned:');
+    const inCityRate = (buckets: Record<string, number>) => {
+      const inCity = Object.entries(buckets).filter(([b]) => b !== 'other_municipality');
+      const n = inCity.reduce((s, [, v]) => s + v, 0);
+      return { records: n, assigned: inCity.filter(([b]) => isAssigned(b)).reduce((s, [, v]) => s + v, 0) };
+    };
+    const matchRateBySchuljahr = Object.fromEntries(
+      Object.entries(account.perSchuljahr).map(([sj, b]) => {
+        const r = inCityRate(b);
+        return [sj, round4(r.assigned / Math.max(1, r.records))];
+      }),
+    );
+    const matchRateBySchool = Object.fromEntries(Object.entries(account.perSchool).map(([nr, b]) => [nr, inCityRate(b)]));
     const matchRate = Object.fromEntries(assignedRows.map(([k, b]) => [k.slice('assigned:'.length), round4(b.rows / Math.max(1, inCity))]));
 
     const report: Omit<RunReport, 'dataVersion'> = {
@@ -202,6 +271,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       inputs: [
         ...levels.map((l) => ({ file: l.file, sha256: l.sha256 })),
         { file: job.addresses.file, sha256: gaz.file.sha256 },
+        ...(job.gemeinden && origins.sha256 ? [{ file: job.gemeinden.file, sha256: origins.sha256 }] : []),
         { file: job.schools.file, sha256: schools.sha256 },
         ...account.perFile,
         ...context.inputs,
@@ -209,9 +279,17 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       ],
       account,
       matchRate,
+      matchRateBySchuljahr,
+      matchRateBySchool,
       unassignedPerLevel,
       offers: offers ? { published: offers.offers.length, unplaced: offers.unplaced } : null,
-      suppression: { cells: values.length, suppressed: values.filter((v) => v.suppressed).length, byReason },
+      suppression: {
+        cells: table.cells.length,
+        hiddenCells,
+        values: outputs.values.length,
+        suppressed: outputs.values.filter((v) => v.suppressed).length,
+        byReason,
+      },
       timingsMs: timings,
       quarantineFile,
     };
@@ -223,8 +301,10 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
           municipality: job.municipality,
           disclosure: job.disclosure,
           levels: levels.map((l) => ({ level: l.level, title: l.title })),
-          indicators: [...PUPIL_INDICATORS, ...context.definitions],
-          values,
+          indicators,
+          dimensions: dims,
+          outputs,
+          origins: [...new Set(outputs.inflows.map((f) => f.originId))].sort().map((id) => origins.resolver.describe(id)),
           parents,
           offers: offers?.offers,
         });
@@ -245,6 +325,39 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     if (!job.keepStaging) await dropStaging(db).catch(() => {});
     throw err;
   }
+}
+
+/** Level name of the per-school totals in the count table. */
+const SCHOOL_LEVEL = '@schule';
+
+/** All pupils of each school in the valid records, whether resident, Einpendler or unmatched. */
+async function schoolTotals(db: Database): Promise<CountRow[]> {
+  const rows = await db.query<{ schulnummer: string; schuljahr: string; n: number }>(
+    `SELECT schulnummer, schuljahr, sum(anzahl)::int AS n FROM staging.records GROUP BY 1, 2`,
+  );
+  return rows.map((r) => ({ level: SCHOOL_LEVEL, areaId: r.schulnummer, schuljahr: r.schuljahr, measure: 'pupils', count: r.n }));
+}
+
+/**
+ * A school's pupils = its flows from the city's areas + its Einpendler by origin
+ * + a residual (its unmatched records and those outside the coarsest level), protected like any cell.
+ */
+function schoolGroups(rows: readonly CountRow[]): { whole: string; parts: string[] }[] {
+  const byKey = new Map<string, { whole: string; parts: string[] }>();
+  for (const r of rows) {
+    if (r.level !== SCHOOL_LEVEL) continue;
+    byKey.set(`${r.areaId}\u0000${r.schuljahr}`, {
+      whole: cellKey(SCHOOL_LEVEL, r.areaId, r.schuljahr, 'pupils'),
+      parts: [cellKey(CITY_LEVEL, '', r.schuljahr, `school:${r.areaId}`)],
+    });
+  }
+  for (const r of rows) {
+    if (r.level !== ORIGIN_LEVEL || !r.measure.startsWith('school:')) continue;
+    byKey
+      .get(`${r.measure.slice('school:'.length)}\u0000${r.schuljahr}`)
+      ?.parts.push(cellKey(ORIGIN_LEVEL, r.areaId, r.schuljahr, r.measure));
+  }
+  return [...byKey.values()];
 }
 
 function parentChains(areas: { level: string; area_id: string; parent_id: string | null }[], levelOrder: string[]) {
@@ -287,7 +400,17 @@ export function summarise(r: RunReport): string {
       .map(([l, n]) => `${l} ${n}`)
       .join(', ')}`,
   );
-  lines.push(`Suppressed: ${r.suppression.suppressed} of ${r.suppression.cells} values`);
+  lines.push(
+    `Disclosure control: ${r.suppression.hiddenCells} of ${r.suppression.cells} count cells hidden; ` +
+      `${r.suppression.suppressed} of ${r.suppression.values} indicator values withheld`,
+  );
+  lines.push(
+    `Match rate per Schuljahr: ${Object.entries(r.matchRateBySchuljahr)
+      .map(([sj, v]) => `${sj} ${(v * 100).toFixed(2)} %`)
+      .join(', ')}`,
+  );
+  const origins = Object.entries(r.account.origins);
+  if (origins.length > 0) lines.push(`Einpendler by origin: ${origins.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   if (r.offers) lines.push(`Offers: ${r.offers.published} published, ${r.offers.unplaced.length} could not be placed`);
   lines.push(
     `Timings: ${Object.entries(r.timingsMs)

@@ -20,17 +20,21 @@ export async function resetStaging(sql: Sql): Promise<void> {
     );
     CREATE UNLOGGED TABLE staging.schools (
       schulnummer text PRIMARY KEY, name text NOT NULL, schulform text NOT NULL, schulform_name text NOT NULL,
-      ags text, sozialindex int, x float8 NOT NULL, y float8 NOT NULL, srid int NOT NULL
+      ags text, sozialindex int, startchancen boolean, x float8 NOT NULL, y float8 NOT NULL, srid int NOT NULL
     );
     CREATE UNLOGGED TABLE staging.addresses (street_key text NOT NULL, x float8 NOT NULL, y float8 NOT NULL);
     CREATE UNLOGGED TABLE staging.records (
       id int PRIMARY KEY, file int NOT NULL, line int NOT NULL, schuljahr text NOT NULL, schulnummer text NOT NULL,
       jahrgang text NOT NULL, geschlecht text NOT NULL, lang text NOT NULL, nat text NOT NULL, zuzugsjahr int,
-      foerder text NOT NULL, anzahl int NOT NULL, bucket text NOT NULL, quality text, wohnort text,
-      street_key text, x float8, y float8
+      foerder text NOT NULL, anzahl int NOT NULL, bucket text NOT NULL, quality text,
+      -- Einpendler: where they live (AGS, land:<key>, ausland or unbekannt).
+      origin text,
+      street_key text, x float8, y float8,
+      status text NOT NULL DEFAULT '', grundschulempfehlung text NOT NULL DEFAULT '', ls_schulnummer text NOT NULL DEFAULT ''
     );
     -- Candidate addresses of records whose street could be read in several ways.
     CREATE UNLOGGED TABLE staging.record_candidates (id int NOT NULL, x float8 NOT NULL, y float8 NOT NULL);
+    CREATE UNLOGGED TABLE staging.gemeinden (ags text PRIMARY KEY, name text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL);
   `);
 }
 

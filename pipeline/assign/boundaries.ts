@@ -9,6 +9,10 @@ import type { BoundaryLevel } from '../read/boundaries.ts';
  * an error. Parents are derived spatially where the input gives none, and
  * nesting is verified where it does.
  */
+/** GeoJSON text in a column `geojson` with SRID `srid` → a valid 2-D MultiPolygon in EPSG:4326. */
+const VALID_MULTIPOLYGON = `ST_Multi(ST_CollectionExtract(ST_MakeValid(
+  ST_Transform(ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(geojson)), srid), 4326)), 3))::geometry(MultiPolygon, 4326)`;
+
 export async function loadBoundaries(sql: Sql, levels: BoundaryLevel[]): Promise<void> {
   for (const [ordinal, lvl] of levels.entries()) {
     const rows = lvl.features.map((f) => [lvl.level, ordinal, f.id, f.name, f.parentId, lvl.srid, f.geometry]);
@@ -21,9 +25,7 @@ export async function loadBoundaries(sql: Sql, levels: BoundaryLevel[]): Promise
   await sql.exec(`
     INSERT INTO staging.areas (level, ordinal, area_id, name, parent_id, geom)
     SELECT level, ordinal, area_id, name, parent_id, geom FROM (
-      SELECT level, ordinal, area_id, name, parent_id,
-        ST_Multi(ST_CollectionExtract(ST_MakeValid(
-          ST_Transform(ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(geojson)), srid), 4326)), 3))::geometry(MultiPolygon, 4326) AS geom
+      SELECT level, ordinal, area_id, name, parent_id, ${VALID_MULTIPOLYGON} AS geom
       FROM staging.areas_in) g
     WHERE NOT ST_IsEmpty(geom);
     CREATE INDEX ON staging.areas USING gist (geom);
@@ -78,4 +80,22 @@ export async function loadBoundaries(sql: Sql, levels: BoundaryLevel[]): Promise
       );
     }
   }
+}
+
+/** Municipalities (for Einpendler and the gemeinden tiles), repaired like the boundaries. */
+export async function loadGemeinden(sql: Sql, gemeinden: readonly { ags: string; name: string; geometry: string }[], srid: number) {
+  await sql.exec('CREATE TEMP TABLE gemeinden_in (ags text, name text, srid int, geojson text)');
+  try {
+    await sql.insertRows(
+      'gemeinden_in',
+      columns('ags text, name text, srid int, geojson text'),
+      gemeinden.map((g) => [g.ags, g.name, srid, g.geometry]),
+    );
+    await sql.exec(`INSERT INTO staging.gemeinden (ags, name, geom)
+      SELECT ags, name, geom FROM (SELECT ags, name, ${VALID_MULTIPOLYGON} AS geom FROM gemeinden_in) g WHERE NOT ST_IsEmpty(geom)`);
+  } finally {
+    await sql.exec('DROP TABLE gemeinden_in');
+  }
+  const [n] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM staging.gemeinden');
+  if (n!.n !== gemeinden.length) throw new AppError('integrity', `gemeinden: ${n!.n} of ${gemeinden.length} have a usable polygon`);
 }

@@ -8,6 +8,7 @@ import { isOwnMunicipality, validateRecord, type RawRecord } from '../read/recor
 import type { Gazetteer } from './gazetteer.ts';
 import type { nearStreets } from './fuzzy.ts';
 import { matchAddress } from './match.ts';
+import type { Origin, OriginResolver } from './origin.ts';
 
 /**
  * Reads the pupil records, validates and geocodes each one, and writes it to
@@ -24,12 +25,17 @@ export interface Account {
   pupils: number;
   buckets: Record<string, { rows: number; pupils: number }>;
   perFile: { file: string; sha256: string; encoding: string; delimiter: string; rows: number }[];
+  /** Rows per bucket, by Schuljahr and by school (valid records only). */
   perSchuljahr: Record<string, Record<string, number>>;
+  perSchool: Record<string, Record<string, number>>;
+  /** Einpendler pupils by kind of origin (gemeinde, land, ausland, unbekannt). */
+  origins: Record<string, number>;
 }
 
 export const RECORD_COLUMNS = columns(
   'id int, file int, line int, schuljahr text, schulnummer text, jahrgang text, geschlecht text, lang text, nat text, ' +
-    'zuzugsjahr int, foerder text, anzahl int, bucket text, quality text, wohnort text, street_key text, x float8, y float8',
+    'zuzugsjahr int, foerder text, anzahl int, bucket text, quality text, origin text, street_key text, x float8, y float8, ' +
+    'status text, grundschulempfehlung text, ls_schulnummer text',
 );
 
 const QUARANTINE_HEADER = ['Datei', 'Zeile', 'Bereich', 'Grund', 'Spalte', ...RECORD_FIELDS, 'Korrektur_Strasse', 'Korrektur_Hausnummer'];
@@ -38,6 +44,7 @@ export interface RecordsStageOptions {
   sql: Sql;
   job: Job;
   gazetteer: Gazetteer;
+  origins: OriginResolver;
   knownSchools: ReadonlySet<string>;
   /** Local file for unmatched and rejected records, created with mode 0600. */
   quarantineFile: string;
@@ -48,14 +55,18 @@ export interface RecordsStageOptions {
 
 export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
   const batchSize = o.batchSize ?? 20000;
-  const account: Account = { rows: 0, pupils: 0, buckets: {}, perFile: [], perSchuljahr: {} };
-  const count = (bucket: string, pupils: number, schuljahr: string | null) => {
+  const account: Account = { rows: 0, pupils: 0, buckets: {}, perFile: [], perSchuljahr: {}, perSchool: {}, origins: {} };
+  const count = (bucket: string, pupils: number, schuljahr: string | null, schulnummer: string | null = null) => {
     const b = (account.buckets[bucket] ??= { rows: 0, pupils: 0 });
     b.rows++;
     b.pupils += pupils;
     account.pupils += pupils;
     if (schuljahr) {
       const s = (account.perSchuljahr[schuljahr] ??= {});
+      s[bucket] = (s[bucket] ?? 0) + 1;
+    }
+    if (schulnummer) {
+      const s = (account.perSchool[schulnummer] ??= {});
       s[bucket] = (s[bucket] ?? 0) + 1;
     }
   };
@@ -133,8 +144,11 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
         let streetKey: string | null = null;
         let x: number | null = null;
         let y: number | null = null;
+        let origin: Origin | null = null;
         if (!isOwnMunicipality(r.wohnort, o.job.municipality)) {
           bucket = 'other_municipality';
+          origin = o.origins.resolve(r.wohnort);
+          account.origins[origin.kind] = (account.origins[origin.kind] ?? 0) + r.anzahl;
         } else {
           const m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
           if (m.status === 'unmatched') {
@@ -151,7 +165,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
             if (m.status === 'matched') ({ x, y } = m.point);
           }
         }
-        count(bucket, r.anzahl, r.schuljahr);
+        count(bucket, r.anzahl, r.schuljahr, r.schulnummer);
         batch.push([
           nextId++,
           fileIdx + 1,
@@ -167,10 +181,13 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           r.anzahl,
           bucket,
           quality,
-          bucket === 'other_municipality' ? r.wohnort : null,
+          origin?.id ?? null,
           streetKey,
           x,
           y,
+          r.status,
+          r.grundschulempfehlung,
+          r.lsSchulnummer,
         ]);
         if (batch.length >= batchSize) await flush();
       }

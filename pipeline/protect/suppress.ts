@@ -2,14 +2,24 @@
  * Statistical disclosure control (pure). Runs before publishing; the published
  * schema only ever receives its output.
  *
- * Primary: counts 1…k−1 are suppressed — numerators, denominators and the
- * complement (denominator − numerator), since publishing both numerator and
- * denominator publishes the complement. 0 may be published. Rates whose
- * denominator is below m are suppressed.
- * Secondary: within every parent area (the city for the coarsest level), the
- * children's numerators add up to at most the parent's; if the suppressed cells
- * of a group sum to less than k, one of them could be narrowed to an interval
- * narrower than k by subtraction, so further cells are suppressed, smallest first.
+ * Everything published about pupils derives from count cells (pupils per area ×
+ * Schuljahr × measure, flows per school × area, Einpendler per origin × school).
+ * Cells are linked by additive groups: the categories of a dimension add up to
+ * the area's total, the children of an area add up to the area, a rate's
+ * numerator and complement add up to its denominator. Suppression works on the
+ * cells, so a rate, a breakdown, a catchment and an export can never disagree.
+ *
+ * Primary: counts 1…k−1 are hidden (0 may be published).
+ * Secondary: in every group that has a hidden cell, at least two cells are hidden
+ * and the hidden cells add up to at least k, so subtraction within the group
+ * neither recovers a hidden cell nor narrows it to fewer than k possibilities.
+ * Further cells are hidden smallest first, and groups are revisited until nothing
+ * changes. Zeros are always published and never hidden to protect others: a zero
+ * adds nothing to the hidden sum, and hiding zeros cascades through every level
+ * (measured on the demo: the whole city's pupil count ended up hidden). A group
+ * whose non-zero cells are all hidden and still sum to less than k stays so: no
+ * cell of it can be recovered by subtraction, only related to the others.
+ * This is the usual group-wise heuristic, not a full linear-programming audit.
  */
 export interface Disclosure {
   /** k: smallest count that may be published (counts 1…k−1 are suppressed). */
@@ -18,28 +28,63 @@ export interface Disclosure {
   minDenominator: number;
 }
 
+export type CellStatus = null | 'count_below_k' | 'secondary';
+
+/**
+ * @param fixed cells that cannot be hidden to protect others (residuals: they are
+ *   derivable from their group, hiding them would hide nothing)
+ */
+export function suppressCells(
+  values: readonly number[],
+  groups: readonly (readonly number[])[],
+  k: number,
+  fixed: (i: number) => boolean = () => false,
+): CellStatus[] {
+  const status: CellStatus[] = values.map((v) => (v > 0 && v < k ? 'count_below_k' : null));
+  const groupsOf: number[][] = values.map(() => []);
+  groups.forEach((g, gi) => g.forEach((i) => groupsOf[i]!.push(gi)));
+
+  const queued = new Uint8Array(groups.length);
+  const queue: number[] = [];
+  const enqueue = (gi: number) => {
+    if (!queued[gi]) {
+      queued[gi] = 1;
+      queue.push(gi);
+    }
+  };
+  status.forEach((s, i) => s && groupsOf[i]!.forEach(enqueue));
+
+  while (queue.length > 0) {
+    const gi = queue.pop()!;
+    queued[gi] = 0;
+    const members = groups[gi]!;
+    let hidden = 0;
+    let hiddenSum = 0;
+    for (const i of members) {
+      if (status[i]) {
+        hidden++;
+        hiddenSum += values[i]!;
+      }
+    }
+    if (hidden === 0 || (hidden >= 2 && hiddenSum >= k)) continue;
+    // Smallest first; ties by index for determinism.
+    const candidates = members.filter((i) => !status[i] && values[i]! > 0 && !fixed(i)).sort((a, b) => values[a]! - values[b]! || a - b);
+    for (const next of candidates) {
+      if (hidden >= 2 && hiddenSum >= k) break;
+      status[next] = 'secondary';
+      hidden++;
+      hiddenSum += values[next]!;
+      for (const other of groupsOf[next]!) if (other !== gi) enqueue(other);
+    }
+  }
+  return status;
+}
+
 export type SuppressionReason =
   'count_below_k' | 'numerator_below_k' | 'denominator_below_k' | 'complement_below_k' | 'denominator_below_m' | 'secondary';
 
-export interface Cell {
-  indicatorId: string;
-  kind: 'count' | 'rate';
-  level: string;
-  areaId: string;
-  /** Parent area id on the next coarser level; null for the coarsest level (parent: the city). */
-  parentId: string | null;
-  schuljahr: string;
-  numerator: number;
-  denominator: number | null;
-  /** Factor applied to numerator/denominator for the value, e.g. 100 for percent. */
-  scale: number;
-}
-
-export interface ProtectedCell {
-  indicatorId: string;
-  level: string;
-  areaId: string;
-  schuljahr: string;
+/** A published value derived from protected cells. */
+export interface ProtectedValue {
   numerator: number | null;
   denominator: number | null;
   value: number | null;
@@ -47,87 +92,46 @@ export interface ProtectedCell {
   reason: SuppressionReason | null;
 }
 
-const small = (n: number | null, k: number) => n !== null && n > 0 && n < k;
+export interface CellRef {
+  value: number;
+  status: CellStatus;
+}
 
-export function protect(cells: readonly Cell[], d: Disclosure): ProtectedCell[] {
-  const k = d.minCount;
-  const out: ProtectedCell[] = cells.map((c) => {
-    const base = { indicatorId: c.indicatorId, level: c.level, areaId: c.areaId, schuljahr: c.schuljahr };
-    if (c.kind === 'count') {
-      if (small(c.numerator, k))
-        return { ...base, numerator: null, denominator: null, value: null, suppressed: true, reason: 'count_below_k' };
-      return { ...base, numerator: c.numerator, denominator: null, value: c.numerator, suppressed: false, reason: null };
-    }
-    const den = c.denominator ?? 0;
-    if (small(den, k)) return { ...base, numerator: null, denominator: null, value: null, suppressed: true, reason: 'denominator_below_k' };
-    const reason: SuppressionReason | null = small(c.numerator, k)
-      ? 'numerator_below_k'
-      : small(den - c.numerator, k)
-        ? 'complement_below_k'
-        : den > 0 && den < d.minDenominator
-          ? 'denominator_below_m'
-          : null;
-    if (reason) return { ...base, numerator: null, denominator: den, value: null, suppressed: true, reason };
-    return {
-      ...base,
-      numerator: c.numerator,
-      denominator: den,
-      value: den === 0 ? null : round((c.numerator / den) * c.scale),
-      suppressed: false,
-      reason: null,
-    };
-  });
-  secondary(cells, out, k);
-  return out;
+/** A count: published when its cell is. */
+export function countValue(cell: CellRef): ProtectedValue {
+  if (cell.status) return { numerator: null, denominator: null, value: null, suppressed: true, reason: cell.status };
+  return { numerator: cell.value, denominator: null, value: cell.value, suppressed: false, reason: null };
 }
 
 /**
- * Secondary suppression, once for numerators and once for denominators (both add
- * up over the children of a parent). A cell counts as hidden for a field when
- * that field was withheld; hiding more cells withholds the field and the value.
+ * A rate numerator / denominator × scale. The complement (denominator − numerator)
+ * must be a cell in one group with both, so that the group rule has already hidden
+ * the numerator or the denominator whenever the complement is small.
+ * Rates with a denominator below m are withheld as unreliable (a statistical rule,
+ * not a disclosure rule: the denominator stays published).
  */
-function secondary(cells: readonly Cell[], out: ProtectedCell[], k: number): void {
-  const groups = new Map<string, number[]>();
-  cells.forEach((c, i) => {
-    const key = `${c.indicatorId}\u0000${c.schuljahr}\u0000${c.level}\u0000${c.parentId ?? ''}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(i);
+export function rateValue(num: CellRef, den: CellRef, complement: CellRef, d: Disclosure, scale: number): ProtectedValue {
+  const withheld = (reason: SuppressionReason, denominator: number | null): ProtectedValue => ({
+    numerator: null,
+    denominator,
+    value: null,
+    suppressed: true,
+    reason,
   });
-  // Hiding a denominator hides its numerator too, which can open a numerator group
-  // again: repeat until nothing changes (each round hides at least one more cell).
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const field of ['numerator', 'denominator'] as const) {
-      for (const members of groups.values()) {
-        if (cells[members[0]!]![field] === null) continue; // a count has no denominator
-        const hidden = members.filter((i) => out[i]![field] === null);
-        if (hidden.length === 0) continue;
-        let hiddenSum = hidden.reduce((s, i) => s + (cells[i]![field] ?? 0), 0);
-        const candidates = members
-          .filter((i) => out[i]![field] !== null)
-          .sort((a, b) => (cells[a]![field] ?? 0) - (cells[b]![field] ?? 0) || cells[a]!.areaId.localeCompare(cells[b]!.areaId));
-        // A single hidden cell is recovered exactly from parent − siblings; several hidden
-        // cells summing to < k are narrowed below k. Hide more until neither holds.
-        while ((hidden.length === 1 || hiddenSum < k) && candidates.length > 0) {
-          const next = candidates.shift()!;
-          const cell = out[next]!;
-          out[next] = {
-            ...cell,
-            [field]: null,
-            ...(field === 'denominator' ? { numerator: null } : {}),
-            value: null,
-            suppressed: true,
-            reason: cell.reason ?? 'secondary',
-          };
-          hidden.push(next);
-          hiddenSum += cells[next]![field] ?? 0;
-          changed = true;
-        }
-      }
-    }
-  }
+  if (den.status) return withheld(den.status === 'count_below_k' ? 'denominator_below_k' : 'secondary', null);
+  if (num.status) return withheld(num.status === 'count_below_k' ? 'numerator_below_k' : complementOr(complement), den.value);
+  if (complement.status) throw new Error('complement hidden while numerator and denominator are published: the groups are incomplete');
+  if (den.value > 0 && den.value < d.minDenominator) return withheld('denominator_below_m', den.value);
+  return {
+    numerator: num.value,
+    denominator: den.value,
+    value: den.value === 0 ? null : round((num.value / den.value) * scale),
+    suppressed: false,
+    reason: null,
+  };
 }
+
+const complementOr = (c: CellRef): SuppressionReason => (c.status === 'count_below_k' ? 'complement_below_k' : 'secondary');
 
 function round(v: number): number {
   return Math.round(v * 1e4) / 1e4;

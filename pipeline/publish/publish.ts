@@ -1,7 +1,11 @@
 import { columns, type Sql } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { IndicatorDefinition } from '../aggregate/registry.ts';
-import type { Disclosure, ProtectedCell } from '../protect/suppress.ts';
+import type { Dimension } from '../aggregate/measures.ts';
+import type { Outputs } from '../protect/derive.ts';
+import type { Disclosure } from '../protect/suppress.ts';
+import { CITY_LEVEL } from '../protect/table.ts';
+import type { Origin } from '../geocode/origin.ts';
 import type { Offer } from '../read/offers.ts';
 import { featureId } from './fid.ts';
 
@@ -11,7 +15,10 @@ export interface PublishInput {
   disclosure: Disclosure;
   levels: { level: string; title: string }[];
   indicators: readonly IndicatorDefinition[];
-  values: readonly ProtectedCell[];
+  dimensions: readonly Dimension[];
+  outputs: Outputs;
+  /** Origins of Einpendler; Gemeinden with geometry come from staging.gemeinden. */
+  origins: readonly Origin[];
   /** (level, areaId) → ids of all coarser areas, by level. */
   parents: Map<string, Record<string, string>>;
   /** New offers; undefined keeps the published ones (they can be imported on their own). */
@@ -25,6 +32,13 @@ export interface PublishInput {
  */
 export async function publish(tx: Sql, p: PublishInput): Promise<string> {
   await tx.exec(`
+    DELETE FROM published.inflows;
+    DELETE FROM published.origins;
+    DELETE FROM published.school_totals;
+    DELETE FROM published.catchments;
+    DELETE FROM published.breakdowns;
+    DELETE FROM published.dimensions;
+    DELETE FROM published.city_values;
     DELETE FROM published.indicator_values;
     DELETE FROM published.indicators;
     DELETE FROM published.schools;
@@ -51,8 +65,8 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     INSERT INTO published.areas (level, area_id, fid, name, parent_id, parents, area_m2, geom)
     SELECT a.level, a.area_id, f.fid, a.name, a.parent_id, f.parents::jsonb, ST_Area(a.geom::geography), a.geom
     FROM staging.areas a JOIN area_fids f USING (level, area_id);
-    INSERT INTO published.schools (schulnummer, name, schulform, schulform_name, sozialindex, geom)
-    SELECT schulnummer, name, schulform, schulform_name, sozialindex, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)
+    INSERT INTO published.schools (schulnummer, name, schulform, schulform_name, sozialindex, startchancen, geom)
+    SELECT schulnummer, name, schulform, schulform_name, sozialindex, startchancen, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)
     FROM staging.schools s
     WHERE EXISTS (SELECT 1 FROM staging.records r WHERE r.schulnummer = s.schulnummer);`);
 
@@ -76,14 +90,57 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     fields.map((name) => ({ name, type: 'text' })),
     p.indicators.map((i) => fields.map((f) => i[f])),
   );
-  const written = await tx.insertRows(
+  const o = p.outputs;
+  const city = o.values.filter((v) => v.level === CITY_LEVEL);
+  const areaValues = o.values.filter((v) => v.level !== CITY_LEVEL);
+  await insertAll(
+    tx,
     'published.indicator_values',
-    columns(
-      'indicator_id text, level text, area_id text, schuljahr text, numerator int, denominator int, value float8, suppressed bool, reason text',
-    ),
-    p.values.map((v) => [v.indicatorId, v.level, v.areaId, v.schuljahr, v.numerator, v.denominator, v.value, v.suppressed, v.reason]),
+    'indicator_id text, level text, area_id text, schuljahr text, numerator int, denominator int, value float8, suppressed bool, reason text',
+    areaValues.map((v) => [v.indicatorId, v.level, v.areaId, v.schuljahr, v.numerator, v.denominator, v.value, v.suppressed, v.reason]),
   );
-  if (written !== p.values.length) throw new AppError('integrity', `published ${written} of ${p.values.length} values`);
+  await insertAll(
+    tx,
+    'published.city_values',
+    'indicator_id text, schuljahr text, numerator int, denominator int, value float8, suppressed bool, reason text',
+    city.map((v) => [v.indicatorId, v.schuljahr, v.numerator, v.denominator, v.value, v.suppressed, v.reason]),
+  );
+  await insertAll(
+    tx,
+    'published.dimensions',
+    'dimension text, ordinal int, title text, categories jsonb',
+    p.dimensions.map((d, i) => [d.id, i, d.title, JSON.stringify(d.categories)]),
+  );
+  await insertAll(
+    tx,
+    'published.breakdowns',
+    'level text, area_id text, schuljahr text, dimension text, category text, count int, suppressed bool, reason text',
+    o.breakdowns.map((b) => [b.level, b.areaId, b.schuljahr, b.dimension, b.category, b.count, b.suppressed, b.reason]),
+  );
+  await insertAll(
+    tx,
+    'published.catchments',
+    'schulnummer text, level text, area_id text, schuljahr text, count int, suppressed bool, reason text',
+    o.catchments.map((c) => [c.schulnummer, c.level, c.areaId, c.schuljahr, c.count, c.suppressed, c.reason]),
+  );
+  await insertAll(
+    tx,
+    'published.school_totals',
+    'schulnummer text, schuljahr text, count int, suppressed bool, reason text',
+    o.schoolTotals.map((c) => [c.schulnummer, c.schuljahr, c.count, c.suppressed, c.reason]),
+  );
+  await tx.exec(`INSERT INTO published.origins (origin_id, kind, name, geom) SELECT ags, 'gemeinde', name, geom FROM staging.gemeinden`);
+  await tx.insertRows(
+    'published.origins',
+    columns('origin_id text, kind text, name text'),
+    p.origins.filter((x) => x.kind !== 'gemeinde').map((x) => [x.id, x.kind, x.name]),
+  );
+  await insertAll(
+    tx,
+    'published.inflows',
+    'origin_id text, schulnummer text, schuljahr text, count int, suppressed bool, reason text',
+    o.inflows.map((c) => [c.originId, c.schulnummer, c.schuljahr, c.count, c.suppressed, c.reason]),
+  );
 
   if (p.offers) await replaceOffers(tx, p.offers);
   const version = await dataVersion(tx, { municipality: p.municipality, disclosure: p.disclosure });
@@ -96,6 +153,11 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     [version, p.runId, p.municipality.name, p.municipality.ags, JSON.stringify(p.disclosure)],
   );
   return version;
+}
+
+async function insertAll(tx: Sql, table: string, spec: string, rows: unknown[][]): Promise<void> {
+  const written = await tx.insertRows(table, columns(spec), rows);
+  if (written !== rows.length) throw new AppError('integrity', `${table}: published ${written} of ${rows.length} rows`);
 }
 
 /** Replaces the published offers. Lists travel as JSON text: unnest cannot take arrays of arrays. */
@@ -152,10 +214,22 @@ export async function dataVersion(tx: Sql, meta: { municipality: { name: string;
     SELECT substr(md5(
       (SELECT coalesce(string_agg(level || '|' || ordinal || '|' || title, E'\\n' ORDER BY level), '') FROM published.levels) ||
       (SELECT coalesce(string_agg(level || '|' || area_id || '|' || name || '|' || coalesce(parent_id, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY level, area_id), '') FROM published.areas) ||
-      (SELECT coalesce(string_agg(schulnummer || '|' || name || '|' || schulform || '|' || coalesce(sozialindex::text, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY schulnummer), '') FROM published.schools) ||
+      (SELECT coalesce(string_agg(schulnummer || '|' || name || '|' || schulform || '|' || coalesce(sozialindex::text, '') || '|' || coalesce(startchancen::text, '') || '|' || md5(ST_AsBinary(geom)), E'\\n' ORDER BY schulnummer), '') FROM published.schools) ||
       (SELECT coalesce(string_agg(i::text, E'\\n' ORDER BY id), '') FROM published.indicators i) ||
       (SELECT coalesce(string_agg(concat_ws('|', indicator_id, level, area_id, schuljahr, numerator, denominator, value, suppressed, reason), E'\\n'
                 ORDER BY indicator_id, level, area_id, schuljahr), '') FROM published.indicator_values) ||
+      (SELECT coalesce(string_agg(concat_ws('|', indicator_id, schuljahr, numerator, denominator, value, reason), E'\n'
+                ORDER BY indicator_id, schuljahr), '') FROM published.city_values) ||
+      (SELECT coalesce(string_agg(concat_ws('|', dimension, ordinal, title, categories), E'\n' ORDER BY dimension), '') FROM published.dimensions) ||
+      (SELECT coalesce(string_agg(concat_ws('|', level, area_id, schuljahr, dimension, category, count, reason), E'\n'
+                ORDER BY level, area_id, schuljahr, dimension, category), '') FROM published.breakdowns) ||
+      (SELECT coalesce(string_agg(concat_ws('|', schulnummer, level, area_id, schuljahr, count, reason), E'\n'
+                ORDER BY schulnummer, level, area_id, schuljahr), '') FROM published.catchments) ||
+      (SELECT coalesce(string_agg(concat_ws('|', schulnummer, schuljahr, count, reason), E'\n' ORDER BY schulnummer, schuljahr), '')
+                FROM published.school_totals) ||
+      (SELECT coalesce(string_agg(concat_ws('|', origin_id, kind, name, md5(ST_AsBinary(geom))), E'\n' ORDER BY origin_id), '') FROM published.origins) ||
+      (SELECT coalesce(string_agg(concat_ws('|', origin_id, schulnummer, schuljahr, count, reason), E'\n'
+                ORDER BY origin_id, schulnummer, schuljahr), '') FROM published.inflows) ||
       (SELECT coalesce(string_agg(concat_ws('|', offer_id, name, provider, categories, targets, languages, street, house_number, postcode, city,
                 phone, email, opening_hours, barrier_free, stand, md5(ST_AsBinary(geom))), E'\\n' ORDER BY offer_id), '') FROM published.offers) ||
       $1

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
+import { contextMeasures } from '../aggregate/context.ts';
 import type { IndicatorDefinition } from '../aggregate/registry.ts';
 import type { Job } from '../job.ts';
 import { openCsv, requireColumn } from './csv.ts';
@@ -52,7 +53,7 @@ export async function readContextIndicators(spec: Spec, areaIds: ReadonlySet<str
   }
   const definitions: IndicatorDefinition[] = parsed.data.map((d) => ({
     ...d,
-    measures: { numerator: 'numerator', denominator: 'denominator' },
+    measures: contextMeasures(d.id),
   }));
   const byId = new Map(definitions.map((d) => [d.id, d]));
 

@@ -19,6 +19,10 @@ export interface PupilRecord {
   hausnummer: string;
   zusatz: string;
   anzahl: number;
+  /** Further ASD fields, carried as given ('' when absent). */
+  status: string;
+  grundschulempfehlung: string;
+  lsSchulnummer: string;
 }
 
 export type RejectReason =
@@ -146,6 +150,9 @@ export function validateRecord(raw: RawRecord, ctx: ValidationContext): Validati
       hausnummer: get('Hausnummer'),
       zusatz: get('Hausnummernzusatz'),
       anzahl,
+      status: get('Status'),
+      grundschulempfehlung: get('Grundschulempfehlung'),
+      lsSchulnummer: get('LSSchulnummer'),
     },
   };
 }

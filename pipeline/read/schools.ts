@@ -33,6 +33,8 @@ export interface School {
   schulformName: string;
   ags: string | null;
   sozialindex: number | null;
+  /** Startchancen programme; null when not known. */
+  startchancen: boolean | null;
   x: number;
   y: number;
   srid: number;
@@ -48,11 +50,18 @@ export async function readSchools(spec: Spec): Promise<{ schools: School[]; sha2
     const si = await openCsv(spec.sozialindex.file);
     const nr = requireColumn(si, spec.sozialindex.file, spec.sozialindex.schulnummer);
     const val = requireColumn(si, spec.sozialindex.file, spec.sozialindex.value);
+    const sc = spec.sozialindex.startchancen ? requireColumn(si, spec.sozialindex.file, spec.sozialindex.startchancen) : null;
     const byNr = new Map(schools.map((s) => [s.schulnummer, s]));
     for await (const row of si.rows) {
-      const v = Number(row.fields[val]);
       const school = byNr.get((row.fields[nr] ?? '').trim().padStart(6, '0'));
-      if (school && Number.isInteger(v) && v >= 1 && v <= 9) school.sozialindex = v;
+      if (!school) continue;
+      // The IT.NRW file writes "5.0"; an empty value means no Sozialindex (Berufskollegs, private schools).
+      const v = Number(row.fields[val]);
+      if ((row.fields[val] ?? '').trim() !== '' && Number.isInteger(v) && v >= 1 && v <= 9) school.sozialindex = v;
+      if (sc !== null) {
+        const flag = (row.fields[sc] ?? '').trim();
+        if (flag === '1' || flag === '0') school.startchancen = flag === '1';
+      }
     }
   }
   return { schools, sha256: t.info.sha256 };
@@ -101,6 +110,7 @@ async function readMsb(t: CsvTable, file: string): Promise<School[]> {
       schulformName: SCHULFORM_NAMES[key] ?? `Schulform ${key}`,
       ags: (f[ags!] ?? '').trim() || null,
       sozialindex: null,
+      startchancen: null,
       x,
       y,
       srid,
@@ -133,6 +143,7 @@ async function readGeneric(t: CsvTable, file: string, spec: Spec): Promise<Schoo
       schulformName: SCHULFORM_NAMES[key] ?? raw,
       ags: null,
       sozialindex: null,
+      startchancen: null,
       x,
       y,
       srid,

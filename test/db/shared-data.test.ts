@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columns } from '../../core/db/index.ts';
-import { loadBoundaries } from '../../pipeline/assign/boundaries.ts';
+import { loadBoundaries, loadGemeinden } from '../../pipeline/assign/boundaries.ts';
 import { buildGazetteer } from '../../pipeline/geocode/gazetteer.ts';
 import { matchAddress } from '../../pipeline/geocode/match.ts';
 import { parseJob } from '../../pipeline/job.ts';
 import { readBoundaries } from '../../pipeline/read/boundaries.ts';
 import { readGazetteer, type GazetteerFile } from '../../pipeline/read/gazetteer.ts';
 import { readSchools } from '../../pipeline/read/schools.ts';
+import { readGemeinden } from '../../pipeline/read/gemeinden.ts';
+import { OriginResolver } from '../../pipeline/geocode/origin.ts';
 import { streetKey } from '../../pipeline/normalise/address.ts';
 import { resetStaging } from '../../pipeline/staging.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
@@ -61,6 +63,49 @@ describe.skipIf(!req.available)('real NRW open data', () => {
     if (req.available) gazetteer = await readGazetteer(essenJob().addresses);
   });
 
+  it('joins the IT.NRW directory with Sozialindex ("5.0") and Startchancen to the MSB directory by Schulnummer', async () => {
+    const job = essenJob();
+    const { schools } = await readSchools({
+      ...job.schools,
+      sozialindex: {
+        file: data('nrw_schulverzeichnis_sozialindex/AS_BS_Verzeichnis_2024_25_mit_Sozialindex_und_Koordinaten_und_Startchancen.csv'),
+        schulnummer: 'Schulnummer',
+        value: 'Sozialindex',
+        startchancen: 'Startchancen-Schule',
+      },
+    });
+    const essen = schools.filter((s) => s.ags === '05113000');
+    expect([essen.length, essen.filter((s) => s.sozialindex !== null).length, essen.filter((s) => s.startchancen).length]).toEqual([
+      170, 125, 63,
+    ]);
+    expect(schools.find((s) => s.schulnummer === '100020')).toMatchObject({ sozialindex: 5, startchancen: false, schulform: '02' });
+    // Schools closed since 2021 are in the MSB file only: no value rather than a guess.
+    expect(schools.filter((s) => s.sozialindex === null && s.startchancen === null).length).toBeGreaterThan(0);
+  });
+
+  it('reads the NRW Gemeinden (one-element arrays, 12-digit ARS) and resolves an Einpendler Wohnort by name or AGS', () => {
+    const g = readGemeinden({
+      file: data('nrw_gemeinden/nrw_gemeinden_georef_2023.geojson'),
+      idProperty: 'gem_code',
+      nameProperty: 'gem_name_short',
+    });
+    expect(g.gemeinden).toHaveLength(396);
+    expect(g.srid).toBe(4326);
+    const r = new OriginResolver(g.gemeinden);
+    expect(
+      ['Essen', 'Muelheim an der Ruhr', 'Stadt Bottrop', '5562014', '05913000', 'Kempen'].map(
+        (w) => `${w} → ${r.resolve(w).id} ${r.resolve(w).name}`,
+      ),
+    ).toEqual([
+      'Essen → 05113000 Essen',
+      'Muelheim an der Ruhr → 05117000 Mülheim an der Ruhr',
+      'Stadt Bottrop → 05512000 Bottrop',
+      '5562014 → 05562014 Gladbeck',
+      '05913000 → 05913000 Dortmund',
+      'Kempen → 05166012 Kempen',
+    ]);
+  });
+
   it('indexes the Essen house coordinates with abbreviated names, suffixes and points without number', () => {
     expect(gazetteer.entries).toHaveLength(102_981);
     const index = buildGazetteer(gazetteer.entries);
@@ -104,6 +149,24 @@ describe.skipIf(!req.available)('real NRW open data', () => {
       expect(row!.valid).toBe(9);
       expect(row!.km2).toBeGreaterThan(208);
       expect(row!.km2).toBeLessThan(212); // Essen: 210.3 km²
+    });
+
+    it('loads all 396 NRW Gemeinden as valid polygons, Essen with its area', async () => {
+      const g = readGemeinden({
+        file: data('nrw_gemeinden/nrw_gemeinden_georef_2023.geojson'),
+        idProperty: 'gem_code',
+        nameProperty: 'gem_name_short',
+      });
+      await loadGemeinden(t.db, g.gemeinden, g.srid);
+      const [row] = await t.db.query<{ n: number; valid: number; essen_km2: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE ST_IsValid(geom))::int AS valid,
+                (SELECT ST_Area(geom::geography) / 1e6 FROM staging.gemeinden WHERE ags = '05113000') AS essen_km2
+         FROM staging.gemeinden`,
+      );
+      expect(row!.n).toBe(396);
+      expect(row!.valid).toBe(396);
+      // A generalised outline (VG250 "georef"): within 2 % of Essen's 210.3 km².
+      expect(Math.abs(row!.essen_km2 - 210.3) / 210.3).toBeLessThan(0.02);
     });
 
     it('puts all but 8 house coordinates into a Stadtbezirk, as documented for the data', () => {

@@ -37,11 +37,16 @@ describe('aggregateContext', () => {
       parents,
       [def('r', 'rate'), def('c', 'count')],
     );
-    const get = (ind: string, area: string) => cells.find((c) => c.indicatorId === ind && c.areaId === area);
-    expect(get('r', 'B1')).toMatchObject({ level: 'Bezirk', numerator: 12, denominator: 120, parentId: null });
-    expect(get('r', 'B2')).toBeUndefined(); // q4 has no value: no partial sum
-    expect(get('c', 'B2')).toMatchObject({ numerator: 110, denominator: null });
-    expect(get('r', 'q3')).toMatchObject({ level: 'Quartier', parentId: 'B2', numerator: 1, denominator: 10 });
-    expect(cells).toHaveLength(4 + 3 + 1 + 2);
+    const get = (measure: string, area: string) => cells.filter((c) => c.measure === measure && c.areaId === area).map((c) => c.count);
+    expect(get('ctx:r', 'B1')).toEqual([12]);
+    expect(get('ctx:r:den', 'B1')).toEqual([120]);
+    expect(get('ctx:r:compl', 'B1')).toEqual([108]);
+    expect(get('ctx:r', 'B2')).toEqual([]); // q4 has no value: no partial sum
+    expect(get('ctx:c', 'B2')).toEqual([110]);
+    expect(get('ctx:c:den', 'B2')).toEqual([]); // a count has no denominator
+    expect(get('ctx:r:den', 'q3')).toEqual([10]);
+    // rates: 3 cells × (q1, q2, q3, B1); counts: 1 cell × (q1…q4, B1, B2)
+    expect(cells).toHaveLength(3 * 4 + 6);
+    expect(new Set(cells.map((c) => c.schuljahr))).toEqual(new Set(['2024/25']));
   });
 });

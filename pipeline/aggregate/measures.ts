@@ -1,0 +1,204 @@
+import { SCHULFORM_NAMES } from '../read/schools.ts';
+import type { Partition } from '../protect/table.ts';
+
+/**
+ * What the aggregate stage counts. Every assigned record counts once in each
+ * measure of its list (see `recordMeasuresSql`); a measure is either a category
+ * of a dimension (`jahrgang:05`), a derived sum (`sek1`), or a flow to a school
+ * (`school:123456`). The partitions say which measures add up to which: they
+ * are the groups of the secondary suppression, and the dimension categories are
+ * published as breakdowns.
+ */
+export interface Dimension {
+  id: string;
+  title: string;
+  categories: readonly { id: string; title: string }[];
+}
+
+const JAHRGAENGE = [...Array.from({ length: 13 }, (_, i) => String(i + 1).padStart(2, '0')), 'E1', 'Q1', 'Q2'];
+
+/** Schulweg bins in metres, straight line from home to school. */
+export const SCHULWEG_BINS = [
+  { id: 'unter_1km', title: 'unter 1 km', upTo: 1000 },
+  { id: '1_bis_2km', title: '1 bis unter 2 km', upTo: 2000 },
+  { id: '2_bis_5km', title: '2 bis unter 5 km', upTo: 5000 },
+  { id: '5_bis_10km', title: '5 bis unter 10 km', upTo: 10000 },
+  { id: 'ab_10km', title: '10 km und mehr', upTo: null },
+] as const;
+
+export function dimensions(localLevelTitle: string): Dimension[] {
+  return [
+    {
+      id: 'jahrgang',
+      title: 'Jahrgang',
+      categories: JAHRGAENGE.map((j) => ({ id: j, title: /^\d/.test(j) ? `Jahrgang ${Number(j)}` : j })),
+    },
+    {
+      id: 'schulform',
+      title: 'Schulform',
+      categories: Object.entries(SCHULFORM_NAMES).map(([id, title]) => ({ id, title })),
+    },
+    {
+      id: 'geschlecht',
+      title: 'Geschlecht',
+      categories: [
+        { id: 'w', title: 'weiblich' },
+        { id: 'm', title: 'männlich' },
+        { id: 'divers', title: 'divers oder ohne Angabe' },
+      ],
+    },
+    {
+      id: 'familiensprache',
+      title: 'Familiensprache',
+      categories: [
+        { id: 'deutsch', title: 'Deutsch' },
+        { id: 'nicht_deutsch', title: 'nicht Deutsch' },
+        { id: 'unbekannt', title: 'ohne Angabe' },
+      ],
+    },
+    {
+      id: 'staatsangehoerigkeit',
+      title: 'Staatsangehörigkeit',
+      categories: [
+        { id: 'deutsch', title: 'deutsch' },
+        { id: 'nicht_deutsch', title: 'nicht deutsch' },
+        { id: 'unbekannt', title: 'ohne Angabe' },
+      ],
+    },
+    {
+      id: 'zuzug',
+      title: 'Zuzug nach Deutschland',
+      categories: [
+        { id: 'letzte_3_jahre', title: 'in den letzten 3 Jahren' },
+        { id: 'sonst', title: 'früher oder ohne Angabe' },
+      ],
+    },
+    {
+      id: 'foerderschwerpunkt',
+      title: 'Förderschwerpunkt',
+      categories: [
+        { id: 'LE', title: 'Lernen' },
+        { id: 'SQ', title: 'Sprache' },
+        { id: 'ES', title: 'Emotionale und soziale Entwicklung' },
+        { id: 'GG', title: 'Geistige Entwicklung' },
+        { id: 'KM', title: 'Körperliche und motorische Entwicklung' },
+        { id: 'HK', title: 'Hören und Kommunikation' },
+        { id: 'SE', title: 'Sehen' },
+        { id: 'ohne', title: 'ohne Förderschwerpunkt' },
+      ],
+    },
+    {
+      id: 'schulort',
+      title: 'Schulort',
+      categories: [
+        { id: 'im_gebiet', title: `im eigenen Gebiet (${localLevelTitle})` },
+        { id: 'anderes_gebiet', title: `in einem anderen Gebiet (${localLevelTitle}) der Stadt` },
+        { id: 'ausserhalb_stadt', title: 'außerhalb der Stadt' },
+        { id: 'unbekannt', title: `${localLevelTitle} des Wohnorts unbekannt` },
+      ],
+    },
+    {
+      id: 'schulweg',
+      title: 'Schulweg (Luftlinie)',
+      categories: [...SCHULWEG_BINS.map(({ id, title }) => ({ id, title })), { id: 'unbekannt', title: 'ohne Hausadresse' }],
+    },
+    {
+      id: 'grundschulwahl',
+      title: 'Grundschulwahl (Jahrgänge 1–4 an Grundschulen)',
+      categories: [
+        { id: 'naechste_3', title: 'eine der 3 nächstgelegenen Grundschulen' },
+        { id: 'andere', title: 'eine andere Grundschule' },
+        { id: 'unbekannt', title: 'ohne Hausadresse' },
+      ],
+    },
+  ];
+}
+
+/** Sums that indicators need and that are not a single category. */
+const DERIVED = [
+  'pupils',
+  'familiensprache_bekannt',
+  'staatsangehoerigkeit_bekannt',
+  'foerderschwerpunkt_ja',
+  'sek1',
+  'sek1_gymnasium',
+  'sek1_andere',
+  'schulort_bekannt',
+  'schulort_ausserhalb_gebiet',
+  'schulort_in_stadt',
+  'grundschule',
+  'grundschule_bekannt',
+] as const;
+
+/** Measures every area has in every Schuljahr (0 when nobody counts in them). */
+export function fixedMeasures(dims: readonly Dimension[]): string[] {
+  return [...DERIVED, ...dims.flatMap((d) => (d.id === 'schulform' ? [] : d.categories.map((c) => `${d.id}:${c.id}`)))];
+}
+
+const prefix = (p: string) => ({ prefix: p });
+export const PARTITIONS: readonly Partition[] = [
+  ...[
+    'jahrgang',
+    'schulform',
+    'geschlecht',
+    'familiensprache',
+    'staatsangehoerigkeit',
+    'zuzug',
+    'foerderschwerpunkt',
+    'schulort',
+    'schulweg',
+  ].map((d) => ({ whole: 'pupils', parts: prefix(`${d}:`) })),
+  { whole: 'pupils', parts: prefix('school:') },
+  { whole: 'pupils', parts: ['familiensprache_bekannt', 'familiensprache:unbekannt'] },
+  { whole: 'familiensprache_bekannt', parts: ['familiensprache:deutsch', 'familiensprache:nicht_deutsch'] },
+  { whole: 'pupils', parts: ['staatsangehoerigkeit_bekannt', 'staatsangehoerigkeit:unbekannt'] },
+  { whole: 'staatsangehoerigkeit_bekannt', parts: ['staatsangehoerigkeit:deutsch', 'staatsangehoerigkeit:nicht_deutsch'] },
+  { whole: 'pupils', parts: ['foerderschwerpunkt_ja', 'foerderschwerpunkt:ohne'] },
+  { whole: 'foerderschwerpunkt_ja', parts: ['LE', 'SQ', 'ES', 'GG', 'KM', 'HK', 'SE'].map((f) => `foerderschwerpunkt:${f}`) },
+  { whole: 'sek1', parts: ['05', '06', '07', '08', '09', '10'].map((j) => `jahrgang:${j}`) },
+  { whole: 'sek1', parts: ['sek1_gymnasium', 'sek1_andere'] },
+  { whole: 'pupils', parts: ['schulort_bekannt', 'schulort:unbekannt'] },
+  { whole: 'schulort_bekannt', parts: ['schulort:im_gebiet', 'schulort:anderes_gebiet', 'schulort:ausserhalb_stadt'] },
+  { whole: 'schulort_bekannt', parts: ['schulort:im_gebiet', 'schulort_ausserhalb_gebiet'] },
+  { whole: 'schulort_ausserhalb_gebiet', parts: ['schulort:anderes_gebiet', 'schulort:ausserhalb_stadt'] },
+  { whole: 'pupils', parts: ['schulort_in_stadt', 'schulort:ausserhalb_stadt'] },
+  { whole: 'schulort_in_stadt', parts: ['schulort:im_gebiet', 'schulort:anderes_gebiet', 'schulort:unbekannt'] },
+  { whole: 'grundschule', parts: prefix('grundschulwahl:') },
+  { whole: 'grundschule', parts: ['grundschule_bekannt', 'grundschulwahl:unbekannt'] },
+  { whole: 'grundschule_bekannt', parts: ['grundschulwahl:naechste_3', 'grundschulwahl:andere'] },
+];
+
+/**
+ * SQL expression for the text[] of measures of one record. Expects the aliases
+ * r (staging.records), s (its school) and f (staging.record_facts).
+ */
+export function recordMeasuresSql(): string {
+  const bins = SCHULWEG_BINS.map((b) => (b.upTo === null ? `ELSE '${b.id}'` : `WHEN f.dist_m < ${b.upTo} THEN '${b.id}'`)).join(' ');
+  const sek1 = `r.jahrgang IN ('05','06','07','08','09','10')`;
+  const primary = `r.jahrgang IN ('01','02','03','04') AND s.schulform = '02'`;
+  return `array_remove(ARRAY[
+    'pupils',
+    'jahrgang:' || r.jahrgang,
+    'schulform:' || s.schulform,
+    'geschlecht:' || CASE r.geschlecht WHEN 'w' THEN 'w' WHEN 'm' THEN 'm' ELSE 'divers' END,
+    'familiensprache:' || CASE WHEN r.lang = '' THEN 'unbekannt' WHEN r.lang = 'deu' THEN 'deutsch' ELSE 'nicht_deutsch' END,
+    CASE WHEN r.lang <> '' THEN 'familiensprache_bekannt' END,
+    'staatsangehoerigkeit:' || CASE WHEN r.nat = '' THEN 'unbekannt' WHEN r.nat = 'DEU' THEN 'deutsch' ELSE 'nicht_deutsch' END,
+    CASE WHEN r.nat <> '' THEN 'staatsangehoerigkeit_bekannt' END,
+    -- Schuljahr 2024/25: moved to Germany in 2022, 2023 or 2024.
+    'zuzug:' || CASE WHEN r.zuzugsjahr >= left(r.schuljahr, 4)::int - 2 THEN 'letzte_3_jahre' ELSE 'sonst' END,
+    'foerderschwerpunkt:' || CASE WHEN r.foerder = '' THEN 'ohne' ELSE r.foerder END,
+    CASE WHEN r.foerder <> '' THEN 'foerderschwerpunkt_ja' END,
+    CASE WHEN ${sek1} THEN 'sek1' END,
+    CASE WHEN ${sek1} THEN CASE WHEN s.schulform = '20' THEN 'sek1_gymnasium' ELSE 'sek1_andere' END END,
+    'schulort:' || f.schulort,
+    CASE WHEN f.schulort <> 'unbekannt' THEN 'schulort_bekannt' END,
+    CASE WHEN f.schulort IN ('anderes_gebiet', 'ausserhalb_stadt') THEN 'schulort_ausserhalb_gebiet' END,
+    CASE WHEN f.schulort <> 'ausserhalb_stadt' THEN 'schulort_in_stadt' END,
+    'schulweg:' || CASE WHEN f.dist_m IS NULL THEN 'unbekannt' ${bins} END,
+    CASE WHEN ${primary} THEN 'grundschule' END,
+    CASE WHEN ${primary} THEN 'grundschulwahl:' || CASE WHEN f.nearest IS NULL THEN 'unbekannt' WHEN f.nearest THEN 'naechste_3' ELSE 'andere' END END,
+    CASE WHEN ${primary} AND f.nearest IS NOT NULL THEN 'grundschule_bekannt' END,
+    'school:' || r.schulnummer
+  ], NULL)`;
+}
