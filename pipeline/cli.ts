@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config.ts';
 import { openDatabase } from '../core/db/open.ts';
 import { AppError } from '../core/errors.ts';
 import { exportRows, toCsv, toGeoJson } from './export/export.ts';
+import { exportMeta, toXlsx } from './export/xlsx.ts';
 import { loadJob } from './job.ts';
 import { importOffers } from './offers.ts';
 import { runJob, summarise } from './run.ts';
@@ -17,7 +18,7 @@ import { runJob, summarise } from './run.ts';
 const USAGE = `Usage:
   npm run pipeline -- run <job-file> [--report <file>]
   npm run pipeline -- offers <job-file>
-  npm run pipeline -- export --level <level> [--schuljahr 2024/25] [--indicators a,b] --format csv|geojson --out <file> [--decimal-comma]
+  npm run pipeline -- export --level <level> [--schuljahr 2024/25] [--indicators a,b] --format csv|geojson|xlsx --out <file> [--decimal-comma]
 
 Runs the job and publishes atomically. Uses DATABASE_URL (PostgreSQL/PostGIS) when set,
 otherwise the embedded database in DATA_DIR (default .data). The run report (counts,
@@ -90,8 +91,8 @@ async function offersCommand(jobFile: string): Promise<number> {
 
 async function exportCommand(v: Record<string, string | boolean | undefined>): Promise<number> {
   const format = v.format;
-  if (typeof v.level !== 'string' || typeof v.out !== 'string' || (format !== 'csv' && format !== 'geojson')) {
-    process.stderr.write(`export needs --level, --out and --format csv|geojson\n${USAGE}\n`);
+  if (typeof v.level !== 'string' || typeof v.out !== 'string' || (format !== 'csv' && format !== 'geojson' && format !== 'xlsx')) {
+    process.stderr.write(`export needs --level, --out and --format csv|geojson|xlsx\n${USAGE}\n`);
     return 2;
   }
   const handle = await openDatabase(loadConfig());
@@ -101,7 +102,13 @@ async function exportCommand(v: Record<string, string | boolean | undefined>): P
       schuljahr: typeof v.schuljahr === 'string' ? v.schuljahr : undefined,
       indicators: typeof v.indicators === 'string' ? v.indicators.split(',').map((s) => s.trim()) : undefined,
     });
-    fs.writeFileSync(v.out, format === 'csv' ? toCsv(rows, { decimalComma: v['decimal-comma'] === true }) : toGeoJson(rows));
+    const body =
+      format === 'csv'
+        ? toCsv(rows, { decimalComma: v['decimal-comma'] === true })
+        : format === 'xlsx'
+          ? await toXlsx(rows, await exportMeta(handle.db, [...new Set(rows.map((r) => r.indicator))]))
+          : toGeoJson(rows);
+    fs.writeFileSync(v.out, body);
     process.stdout.write(`${rows.length} rows written to ${v.out}\n`);
     return 0;
   } finally {

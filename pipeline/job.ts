@@ -163,6 +163,8 @@ export const JobSchema = z.strictObject({
     .object({ minCount: z.number().int().min(1).default(3), minDenominator: z.number().int().min(1).default(10) })
     .default({ minCount: 3, minDenominator: 10 }),
   keepStaging: z.boolean().default(false),
+  /** Licence of the published data, named in every export. */
+  licence: z.string().min(1).default('Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)'),
 });
 
 export type Job = z.infer<typeof JobSchema> & { readonly dir: string; readonly path: string };

@@ -14,8 +14,8 @@ import { readOffers, type OffersRead, type PlacingGazetteer } from './read/offer
  */
 export async function importOffers(db: Database, job: Job): Promise<{ dataVersion: string; offers: OffersRead }> {
   if (!job.offers) throw new AppError('invalid_job', 'the job has no "offers" input', { file: job.path });
-  const [pub] = await db.query<{ municipality: string; ags: string; disclosure: unknown }>(
-    'SELECT municipality, ags, disclosure FROM meta.publication',
+  const [pub] = await db.query<{ municipality: string; ags: string; disclosure: unknown; licence: string }>(
+    'SELECT municipality, ags, disclosure, licence FROM meta.publication',
   );
   if (!pub) throw new AppError('not_found', 'nothing is published yet: run the whole job first');
   let placing: Promise<PlacingGazetteer> | undefined;
@@ -25,7 +25,7 @@ export async function importOffers(db: Database, job: Job): Promise<{ dataVersio
   const version = await db.exclusive('pipeline-run', () =>
     db.transaction(async (tx) => {
       await replaceOffers(tx, offers.offers);
-      const v = await dataVersion(tx, { municipality: { name: pub.municipality, ags: pub.ags }, disclosure });
+      const v = await dataVersion(tx, { municipality: { name: pub.municipality, ags: pub.ags }, disclosure, licence: pub.licence });
       await tx.query('UPDATE meta.publication SET data_version = $1, published_at = now()', [v]);
       return v;
     }),

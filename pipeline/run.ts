@@ -300,6 +300,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
           runId,
           municipality: job.municipality,
           disclosure: job.disclosure,
+          licence: job.licence,
           levels: levels.map((l) => ({ level: l.level, title: l.title })),
           indicators,
           dimensions: dims,

@@ -1,3 +1,6 @@
+-- The licence under which the municipality publishes (job file `licence`).
+ALTER TABLE meta.publication ADD COLUMN licence text NOT NULL DEFAULT 'Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)';
+
 -- Schools: the Startchancen programme (IT.NRW directory), NULL when not known.
 ALTER TABLE published.schools ADD COLUMN startchancen boolean;
 

@@ -19,6 +19,7 @@ export interface Schema {
     municipality: string;
     ags: string;
     disclosure: unknown;
+    licence: string;
   };
   'published.levels': { level: string; ordinal: number; title: string; parent_level: string | null };
   'published.areas': {

@@ -13,6 +13,7 @@ export interface PublishInput {
   runId: string;
   municipality: { name: string; ags: string };
   disclosure: Disclosure;
+  licence: string;
   levels: { level: string; title: string }[];
   indicators: readonly IndicatorDefinition[];
   dimensions: readonly Dimension[];
@@ -143,14 +144,14 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
   );
 
   if (p.offers) await replaceOffers(tx, p.offers);
-  const version = await dataVersion(tx, { municipality: p.municipality, disclosure: p.disclosure });
+  const version = await dataVersion(tx, { municipality: p.municipality, disclosure: p.disclosure, licence: p.licence });
   await tx.query(
-    `INSERT INTO meta.publication (id, data_version, run_id, published_at, municipality, ags, disclosure)
-     VALUES (1, $1, $2, now(), $3, $4, $5::jsonb)
+    `INSERT INTO meta.publication (id, data_version, run_id, published_at, municipality, ags, disclosure, licence)
+     VALUES (1, $1, $2, now(), $3, $4, $5::jsonb, $6)
      ON CONFLICT (id) DO UPDATE SET data_version = EXCLUDED.data_version, run_id = EXCLUDED.run_id,
        published_at = EXCLUDED.published_at, municipality = EXCLUDED.municipality, ags = EXCLUDED.ags,
-       disclosure = EXCLUDED.disclosure`,
-    [version, p.runId, p.municipality.name, p.municipality.ags, JSON.stringify(p.disclosure)],
+       disclosure = EXCLUDED.disclosure, licence = EXCLUDED.licence`,
+    [version, p.runId, p.municipality.name, p.municipality.ags, JSON.stringify(p.disclosure), p.licence],
   );
   return version;
 }
@@ -208,7 +209,10 @@ export async function replaceOffers(tx: Sql, offers: readonly Offer[]): Promise<
  * The data version: a short hash of everything published, so the same content
  * always gets the same version and caches keyed by it never serve stale data.
  */
-export async function dataVersion(tx: Sql, meta: { municipality: { name: string; ags: string }; disclosure: Disclosure }): Promise<string> {
+export async function dataVersion(
+  tx: Sql,
+  meta: { municipality: { name: string; ags: string }; disclosure: Disclosure; licence: string },
+): Promise<string> {
   const [row] = await tx.query<{ version: string }>(
     `
     SELECT substr(md5(
@@ -234,7 +238,7 @@ export async function dataVersion(tx: Sql, meta: { municipality: { name: string;
                 phone, email, opening_hours, barrier_free, stand, md5(ST_AsBinary(geom))), E'\\n' ORDER BY offer_id), '') FROM published.offers) ||
       $1
     ), 1, 12) AS version`,
-    [JSON.stringify({ m: meta.municipality, d: meta.disclosure })],
+    [JSON.stringify({ m: meta.municipality, d: meta.disclosure, l: meta.licence })],
   );
   return row!.version;
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { pgdataPaths } from '../../core/db/embedded.ts';
@@ -98,6 +99,45 @@ describe('[pglite] pipeline CLI', () => {
       'suppressed',
       'reason',
     ]);
+  });
+
+  it('exports XLSX with the same values as the CSV and a metadata sheet', async () => {
+    const csvFile = path.join(dataDir, 'same.csv');
+    const xlsxFile = path.join(dataDir, 'export.xlsx');
+    const args = [
+      '--level',
+      'Stadtteil',
+      '--schuljahr',
+      '2024/25',
+      '--indicators',
+      'anteil_familiensprache_nicht_deutsch,schueler_insgesamt',
+    ];
+    expect(cli('export', ...args, '--format', 'csv', '--out', csvFile).status).toBe(0);
+    const r = cli('export', ...args, '--format', 'xlsx', '--out', xlsxFile);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`80 rows written to ${xlsxFile}\n`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsxFile);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Werte', 'Metadaten']);
+    const sheet = wb.getWorksheet('Werte')!;
+    const fromXlsx: string[][] = [];
+    sheet.eachRow((row) => fromXlsx.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+    const fromCsv = fs
+      .readFileSync(csvFile, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(';'));
+    // Trailing empty cells are not stored in XLSX rows.
+    expect(fromXlsx.map((row) => row.join('|').replace(/\|+$/, ''))).toEqual(fromCsv.map((row) => row.join('|').replace(/\|+$/, '')));
+    // Numbers are numbers, not text.
+    expect(typeof sheet.getRow(2).getCell(6).value === 'number' || sheet.getRow(2).getCell(6).value === null).toBe(true);
+    const meta: string[] = [];
+    wb.getWorksheet('Metadaten')!.eachRow((row) => meta.push((row.values as unknown[]).slice(1).join(' | ')));
+    expect(meta).toContain('Lizenz | Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)');
+    expect(meta).toContain('anteil_familiensprache_nicht_deutsch | Familiensprache nicht Deutsch');
+    expect(meta).toContain('secondary | Sekundärsperrung (sonst aus anderen Werten errechenbar)');
+    expect(meta.some((l) => l.startsWith('Regel | Fallzahlen von 1 bis 2 werden nicht veröffentlicht (k = 3)'))).toBe(true);
   });
 
   it('names the levels when asked to export an unknown one', () => {
