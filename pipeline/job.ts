@@ -115,11 +115,12 @@ export const JobSchema = z.strictObject({
       }),
     )
     .default([]),
-  /** Education and counselling offers (CSV); placed by coordinates or by address. */
+  /** Education and counselling offers (CSV or GeoJSON); placed by coordinates or by address. */
   offers: z
     .object({
       file: z.string(),
-      format: z.literal('csv'),
+      format: z.enum(['csv', 'geojson']),
+      /** CSV: CRS of the coordinate columns; GeoJSON: overrides the crs member. */
       crs: Crs.optional(),
       columns: z
         .object({
