@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunReport } from '../../pipeline/run.ts';
 import { importOffers } from '../../pipeline/offers.ts';
+import { parseJob } from '../../pipeline/job.ts';
 import { smallDemoJob, runQuiet } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
 
@@ -265,4 +266,69 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] offers', (_, eng
     );
     expect(moved!.m).toBeLessThan(1);
   });
+});
+
+describe.each(engines().map((e) => [e.name, e] as const))('[%s] inputs in EPSG:4647', (_, engine) => {
+  let t: TestDatabase;
+  afterAll(() => t?.dispose());
+
+  it('publishes the same areas and values from boundaries and addresses in EPSG:4647 (UTM 32 with zone prefix) as from EPSG:25832', async () => {
+    t = await engine.open();
+    const base = smallDemoJob();
+    const first = await runQuiet(t.db, base);
+    const areasBefore = await t.db.query<{ level: string; area_id: string; area_m2: number }>(
+      'SELECT level, area_id, area_m2 FROM published.areas ORDER BY level, area_id',
+    );
+    const valuesBefore = await t.db.query('SELECT * FROM published.indicator_values ORDER BY indicator_id, level, area_id, schuljahr');
+
+    // EPSG:4647 is EPSG:25832 with the zone number 32 in front of the easting.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-4647-'));
+    const crs = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4647' } };
+    const shift = (c: unknown): unknown =>
+      typeof (c as number[])[0] === 'number' ? [(c as number[])[0]! + 32_000_000, (c as number[])[1]] : (c as unknown[]).map(shift);
+    const boundaries = base.boundaries.map((b) => {
+      const fc = JSON.parse(fs.readFileSync(b.file, 'utf8'));
+      const file = path.join(dir, path.basename(b.file));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          ...fc,
+          crs,
+          features: fc.features.map((f: { geometry: { coordinates: unknown } }) => ({
+            ...f,
+            geometry: { ...f.geometry, coordinates: shift(f.geometry.coordinates) },
+          })),
+        }),
+      );
+      return { ...b, file, crs: undefined };
+    });
+    const lines = fs.readFileSync(base.addresses.file, 'utf8').trim().split('\r\n');
+    const xi = lines[0]!.split(';').indexOf('Rechtswert');
+    const addresses = path.join(dir, 'adressen.csv');
+    fs.writeFileSync(
+      addresses,
+      lines
+        .map((l, i) => {
+          if (i === 0) return l;
+          const f = l.split(';');
+          f[xi] = (Number(f[xi]) + 32_000_000).toFixed(2);
+          return f.join(';');
+        })
+        .join('\r\n') + '\r\n',
+    );
+    const raw = JSON.parse(fs.readFileSync(base.path, 'utf8'));
+    const second = await runQuiet(
+      t.db,
+      parseJob(JSON.stringify({ ...raw, boundaries, addresses: { ...raw.addresses, file: addresses, crs: 'EPSG:4647' } }), base.path),
+    );
+    expect(second.account.buckets).toEqual(first.account.buckets);
+    const areasAfter = await t.db.query<{ level: string; area_id: string; area_m2: number }>(
+      'SELECT level, area_id, area_m2 FROM published.areas ORDER BY level, area_id',
+    );
+    expect(areasAfter.map((a) => a.area_id)).toEqual(areasBefore.map((a) => a.area_id));
+    areasAfter.forEach((a, i) => expect(Math.abs(a.area_m2 - areasBefore[i]!.area_m2)).toBeLessThan(0.01));
+    expect(await t.db.query('SELECT * FROM published.indicator_values ORDER BY indicator_id, level, area_id, schuljahr')).toEqual(
+      valuesBefore,
+    );
+  }, 120_000);
 });
