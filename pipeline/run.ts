@@ -412,6 +412,9 @@ export function summarise(r: RunReport): string {
   );
   const origins = Object.entries(r.account.origins);
   if (origins.length > 0) lines.push(`Einpendler by origin: ${origins.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+  lines.push(
+    `Pupils without Verkehrssprache: ${r.account.missing.Verkehrssprache}, without Staatsangehoerigkeit: ${r.account.missing.Staatsangehoerigkeit}`,
+  );
   if (r.offers) lines.push(`Offers: ${r.offers.published} published, ${r.offers.unplaced.length} could not be placed`);
   lines.push(
     `Timings: ${Object.entries(r.timingsMs)

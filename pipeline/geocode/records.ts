@@ -30,6 +30,8 @@ export interface Account {
   perSchool: Record<string, Record<string, number>>;
   /** Einpendler pupils by kind of origin (gemeinde, land, ausland, unbekannt). */
   origins: Record<string, number>;
+  /** Valid records (pupils) without a value in an optional field that indicators use. */
+  missing: { Verkehrssprache: number; Staatsangehoerigkeit: number };
 }
 
 export const RECORD_COLUMNS = columns(
@@ -55,7 +57,16 @@ export interface RecordsStageOptions {
 
 export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
   const batchSize = o.batchSize ?? 20000;
-  const account: Account = { rows: 0, pupils: 0, buckets: {}, perFile: [], perSchuljahr: {}, perSchool: {}, origins: {} };
+  const account: Account = {
+    rows: 0,
+    pupils: 0,
+    buckets: {},
+    perFile: [],
+    perSchuljahr: {},
+    perSchool: {},
+    origins: {},
+    missing: { Verkehrssprache: 0, Staatsangehoerigkeit: 0 },
+  };
   const count = (bucket: string, pupils: number, schuljahr: string | null, schulnummer: string | null = null) => {
     const b = (account.buckets[bucket] ??= { rows: 0, pupils: 0 });
     b.rows++;
@@ -139,6 +150,8 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           continue;
         }
         const r = v.record;
+        if (r.verkehrssprache === '') account.missing.Verkehrssprache += r.anzahl;
+        if (r.staatsangehoerigkeit === '') account.missing.Staatsangehoerigkeit += r.anzahl;
         let bucket: string;
         let quality: string | null = null;
         let streetKey: string | null = null;
