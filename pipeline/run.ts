@@ -213,7 +213,14 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
 
     const indicators = [...pupil, ...context.definitions];
     const { outputs, table, status } = await timed('aggregate', 'Aggregate and protect', async () => {
-      const rows = [...(await aggregateCounts(db)), ...(await schoolTotals(db)), ...context.cells];
+      const rows = [
+        ...(await aggregateCounts(
+          db,
+          levels.map((l) => l.level),
+        )),
+        ...(await schoolTotals(db)),
+        ...context.cells,
+      ];
       const schulformen = [...new Set(rows.filter((r) => r.measure.startsWith('schulform:')).map((r) => r.measure))].sort();
       const table = buildTable(rows, {
         areas,

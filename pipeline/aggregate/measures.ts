@@ -168,33 +168,52 @@ export const PARTITIONS: readonly Partition[] = [
 ];
 
 /**
- * SQL expression for the text[] of measures of one record. Expects the aliases
- * r (staging.records), s (its school) and f (staging.record_facts).
+ * The categorical columns of staging.record_dims, each with the SQL that computes it
+ * from r (staging.records), s (its school) and f (staging.record_facts). NULL means
+ * the record does not count in that column (e.g. `sek1` outside Jahrgang 5–10).
+ * A column named like a dimension gives its categories; `sek1` gives
+ * sek1_gymnasium / sek1_andere; `schulnummer` gives the flows school:<nr>.
  */
-export function recordMeasuresSql(): string {
+export const RECORD_COLUMNS: readonly { column: string; sql: string }[] = (() => {
   const bins = SCHULWEG_BINS.map((b) => (b.upTo === null ? `ELSE '${b.id}'` : `WHEN f.dist_m < ${b.upTo} THEN '${b.id}'`)).join(' ');
   const sek1 = `r.jahrgang IN ('05','06','07','08','09','10')`;
   const primary = `r.jahrgang IN ('01','02','03','04') AND s.schulform = '02'`;
-  return `array_remove(ARRAY[
-    'pupils',
-    'jahrgang:' || r.jahrgang,
-    'schulform:' || s.schulform,
-    'geschlecht:' || CASE r.geschlecht WHEN 'w' THEN 'w' WHEN 'm' THEN 'm' ELSE 'divers' END,
-    'familiensprache:' || CASE WHEN r.lang NOT IN ('', 'deu') THEN 'nicht_deutsch' ELSE 'deutsch_oder_ohne_angabe' END,
-    'staatsangehoerigkeit:' || CASE WHEN r.nat NOT IN ('', 'DEU') THEN 'nicht_deutsch' ELSE 'deutsch_oder_ohne_angabe' END,
-    -- Schuljahr 2024/25: moved to Germany in 2022, 2023 or 2024.
-    'zuzug:' || CASE WHEN r.zuzugsjahr >= left(r.schuljahr, 4)::int - 2 THEN 'letzte_3_jahre' ELSE 'sonst' END,
-    'foerderschwerpunkt:' || CASE WHEN r.foerder = '' THEN 'ohne' ELSE r.foerder END,
-    CASE WHEN r.foerder <> '' THEN 'foerderschwerpunkt_ja' END,
-    CASE WHEN ${sek1} THEN 'sek1' END,
-    CASE WHEN ${sek1} THEN CASE WHEN s.schulform = '20' THEN 'sek1_gymnasium' ELSE 'sek1_andere' END END,
-    'schulort:' || f.schulort,
-    CASE WHEN f.schulort IN ('anderes_gebiet', 'ausserhalb_stadt') THEN 'schulort_ausserhalb_gebiet' ELSE 'schulort_nicht_ausserhalb_gebiet' END,
-    CASE WHEN f.schulort <> 'ausserhalb_stadt' THEN 'schulort_in_stadt' END,
-    'schulweg:' || CASE WHEN f.dist_m IS NULL THEN 'unbekannt' ${bins} END,
-    CASE WHEN ${primary} THEN 'grundschule' END,
-    CASE WHEN ${primary} THEN 'grundschulwahl:' || CASE WHEN f.nearest IS NULL THEN 'unbekannt' WHEN f.nearest THEN 'naechste_3' ELSE 'andere' END END,
-    CASE WHEN ${primary} AND f.nearest IS DISTINCT FROM false THEN 'grundschulwahl_nicht_andere' END,
-    'school:' || r.schulnummer
-  ], NULL)`;
+  return [
+    { column: 'jahrgang', sql: 'r.jahrgang' },
+    { column: 'schulform', sql: 's.schulform' },
+    { column: 'geschlecht', sql: `CASE r.geschlecht WHEN 'w' THEN 'w' WHEN 'm' THEN 'm' ELSE 'divers' END` },
+    { column: 'familiensprache', sql: `CASE WHEN r.lang NOT IN ('', 'deu') THEN 'nicht_deutsch' ELSE 'deutsch_oder_ohne_angabe' END` },
+    { column: 'staatsangehoerigkeit', sql: `CASE WHEN r.nat NOT IN ('', 'DEU') THEN 'nicht_deutsch' ELSE 'deutsch_oder_ohne_angabe' END` },
+    // Schuljahr 2024/25: moved to Germany in 2022, 2023 or 2024.
+    { column: 'zuzug', sql: `CASE WHEN r.zuzugsjahr >= left(r.schuljahr, 4)::int - 2 THEN 'letzte_3_jahre' ELSE 'sonst' END` },
+    { column: 'foerderschwerpunkt', sql: `CASE WHEN r.foerder = '' THEN 'ohne' ELSE r.foerder END` },
+    { column: 'sek1', sql: `CASE WHEN ${sek1} THEN CASE WHEN s.schulform = '20' THEN 'gymnasium' ELSE 'andere' END END` },
+    { column: 'schulort', sql: 'f.schulort' },
+    { column: 'schulweg', sql: `CASE WHEN f.dist_m IS NULL THEN 'unbekannt' ${bins} END` },
+    {
+      column: 'grundschulwahl',
+      sql: `CASE WHEN ${primary} THEN CASE WHEN f.nearest IS NULL THEN 'unbekannt' WHEN f.nearest THEN 'naechste_3' ELSE 'andere' END END`,
+    },
+    { column: 'schulnummer', sql: 'r.schulnummer' },
+  ];
+})();
+
+/** The measure that a value of a record column counts in. */
+export function measureOf(column: string, value: string): string {
+  if (column === 'schulnummer') return `school:${value}`;
+  if (column === 'sek1') return `sek1_${value}`;
+  return `${column}:${value}`;
+}
+
+/** Adds the derived sums to the counts of one area × Schuljahr (pure; `counts` holds pupils and categories). */
+export function addDerivedSums(counts: Map<string, number>): void {
+  const get = (m: string) => counts.get(m) ?? 0;
+  const sum = (ms: readonly string[]) => ms.reduce((s, m) => s + get(m), 0);
+  counts.set('foerderschwerpunkt_ja', sum(['LE', 'SQ', 'ES', 'GG', 'KM', 'HK', 'SE'].map((f) => `foerderschwerpunkt:${f}`)));
+  counts.set('sek1', sum(['sek1_gymnasium', 'sek1_andere']));
+  counts.set('schulort_ausserhalb_gebiet', sum(['schulort:anderes_gebiet', 'schulort:ausserhalb_stadt']));
+  counts.set('schulort_nicht_ausserhalb_gebiet', sum(['schulort:im_gebiet', 'schulort:unbekannt']));
+  counts.set('schulort_in_stadt', sum(['schulort:im_gebiet', 'schulort:anderes_gebiet', 'schulort:unbekannt']));
+  counts.set('grundschule', sum(['grundschulwahl:naechste_3', 'grundschulwahl:andere', 'grundschulwahl:unbekannt']));
+  counts.set('grundschulwahl_nicht_andere', sum(['grundschulwahl:naechste_3', 'grundschulwahl:unbekannt']));
 }

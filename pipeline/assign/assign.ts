@@ -3,6 +3,8 @@ import { AppError } from '../../core/errors.ts';
 
 /**
  * Assigns geocoded records to an area on every level, set-based in PostGIS.
+ * Points in polygons are found once per house, not once per pupil (a city has
+ * tens of thousands of houses and up to a million pupil records over the years).
  * A point on a shared border belongs to the area with the smaller id (one area,
  * deterministically). Street-level records are assigned only on levels where
  * every house of the street lies in the same area, ambiguous records only on
@@ -11,19 +13,20 @@ import { AppError } from '../../core/errors.ts';
  */
 export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Record<string, number>> {
   await sql.exec(`
-    CREATE UNLOGGED TABLE staging.record_points AS
-      SELECT id, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${gazetteerSrid}), 4326) AS geom
-      FROM staging.records WHERE x IS NOT NULL;
-    CREATE INDEX ON staging.record_points USING gist (geom);
+    CREATE UNLOGGED TABLE staging.house_points AS
+      SELECT x, y, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${gazetteerSrid}), 4326) AS geom
+      FROM (SELECT DISTINCT x, y FROM staging.records WHERE x IS NOT NULL) h;
+    CREATE UNLOGGED TABLE staging.house_areas AS
+      SELECT DISTINCT ON (p.x, p.y, a.level) p.x, p.y, a.level, a.area_id
+      FROM staging.house_points p JOIN staging.areas a ON ST_Intersects(a.geom, p.geom)
+      ORDER BY p.x, p.y, a.level, a.area_id;
     CREATE UNLOGGED TABLE staging.address_areas AS
       SELECT DISTINCT ad.street_key, a.level, a.area_id
       FROM (SELECT street_key, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${gazetteerSrid}), 4326) AS geom
             FROM staging.addresses) ad
       JOIN staging.areas a ON ST_Intersects(a.geom, ad.geom);
     CREATE UNLOGGED TABLE staging.record_areas AS
-      SELECT DISTINCT ON (p.id, a.level) p.id, a.level, a.area_id
-      FROM staging.record_points p JOIN staging.areas a ON ST_Intersects(a.geom, p.geom)
-      ORDER BY p.id, a.level, a.area_id;
+      SELECT r.id, h.level, h.area_id FROM staging.records r JOIN staging.house_areas h ON h.x = r.x AND h.y = r.y;
     INSERT INTO staging.record_areas (id, level, area_id)
       SELECT r.id, s.level, min(s.area_id)
       FROM staging.records r JOIN staging.address_areas s ON s.street_key = r.street_key
@@ -39,13 +42,14 @@ export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Re
       GROUP BY c.id, a.level
       HAVING count(DISTINCT a.area_id) = 1
          AND count(*) = (SELECT count(*) FROM staging.record_candidates c2 WHERE c2.id = c.id);
+    CREATE INDEX ON staging.record_areas (id);
   `);
   const [check] = await sql.query<{ expected: number; points: number }>(
-    `SELECT (SELECT count(*) FROM staging.records WHERE x IS NOT NULL)::int AS expected,
-            (SELECT count(*) FROM staging.record_points WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom))::int AS points`,
+    `SELECT (SELECT count(DISTINCT (x, y)) FROM staging.records WHERE x IS NOT NULL)::int AS expected,
+            (SELECT count(*) FROM staging.house_points WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom))::int AS points`,
   );
   if (check!.expected !== check!.points) {
-    throw new AppError('integrity', `point construction lost records: ${check!.points} of ${check!.expected}`);
+    throw new AppError('integrity', `point construction lost houses: ${check!.points} of ${check!.expected}`);
   }
   const rows = await sql.query<{ level: string; unassigned: number }>(
     `SELECT l.level, (SELECT count(*) FROM staging.records r

@@ -84,6 +84,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
 
   const towns = [o.job.municipality.name];
   const cache = new Map<string, ReturnType<typeof nearStreets>>();
+  const matches = new Map<string, ReturnType<typeof matchAddress>>();
   const fd = fs.openSync(o.quarantineFile, 'w', 0o600);
   fs.fchmodSync(fd, 0o600); // also when the file existed with wider rights
   const csvCell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -163,7 +164,14 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           origin = o.origins.resolve(r.wohnort);
           account.origins[origin.kind] = (account.origins[origin.kind] ?? 0) + r.anzahl;
         } else {
-          const m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
+          // Siblings and every Schuljahr repeat the same typed address: match each spelling once.
+          const key = `${r.strasse}\u0000${r.hausnummer}\u0000${r.zusatz}`;
+          let m = matches.get(key);
+          if (!m) {
+            m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
+            if (matches.size >= 500_000) matches.clear(); // bounded memory on huge inputs
+            matches.set(key, m);
+          }
           if (m.status === 'unmatched') {
             bucket = `unmatched:${m.reason}`;
             quarantine('unmatched', m.reason, 'Strasse');

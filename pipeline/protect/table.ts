@@ -70,7 +70,12 @@ export function buildTable(rows: Iterable<CountRow>, o: TableOptions): CellTable
     index.set(key, cells.length);
     cells.push(c);
   };
-  for (const r of rows) add({ ...r });
+  // Sorted, so that cell indices (and with them the tie-breaks of the secondary
+  // suppression) do not depend on the order in which the database returned rows.
+  const sorted = [...rows].sort(
+    (a, b) => cmp(a.level, b.level) || cmp(a.areaId, b.areaId) || cmp(a.schuljahr, b.schuljahr) || cmp(a.measure, b.measure),
+  );
+  for (const r of sorted) add({ ...r });
   for (const a of o.areas)
     for (const schuljahr of o.schuljahre)
       for (const measure of o.fill)
@@ -163,3 +168,5 @@ export function buildTable(rows: Iterable<CountRow>, o: TableOptions): CellTable
   }
   return { cells, index, groups };
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

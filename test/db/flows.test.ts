@@ -34,10 +34,28 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] breakdowns, flow
 
   /** True counts per (level, area, Schuljahr, measure) from the staged records. */
   async function recount(): Promise<Map<string, number>> {
-    const rows = await t.db.query<{ level: string; area_id: string; schuljahr: string; measure: string; n: number }>(`
-      SELECT ra.level, ra.area_id, rm.schuljahr, m.measure, sum(rm.anzahl)::int AS n
-      FROM staging.record_areas ra JOIN staging.record_measures rm ON rm.id = ra.id
-      CROSS JOIN LATERAL unnest(rm.measures) AS m(measure) GROUP BY 1, 2, 3, 4`);
+    const dims = [
+      'jahrgang',
+      'schulform',
+      'geschlecht',
+      'familiensprache',
+      'staatsangehoerigkeit',
+      'zuzug',
+      'foerderschwerpunkt',
+      'schulort',
+      'schulweg',
+      'grundschulwahl',
+    ];
+    const rows = await t.db.query<{ level: string; area_id: string; schuljahr: string; measure: string; n: number }>(
+      [
+        `SELECT ra.level, ra.area_id, d.schuljahr, 'pupils' AS measure, sum(d.anzahl)::int AS n
+         FROM staging.record_areas ra JOIN staging.record_dims d ON d.id = ra.id GROUP BY 1, 2, 3, 4`,
+        ...dims.map(
+          (c) => `SELECT ra.level, ra.area_id, d.schuljahr, '${c}:' || d.${c}, sum(d.anzahl)::int
+                  FROM staging.record_areas ra JOIN staging.record_dims d ON d.id = ra.id WHERE d.${c} IS NOT NULL GROUP BY 1, 2, 3, 4`,
+        ),
+      ].join(' UNION ALL '),
+    );
     return new Map(rows.map((r) => [`${r.level}|${r.area_id}|${r.schuljahr}|${r.measure}`, r.n]));
   }
 

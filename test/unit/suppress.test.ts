@@ -206,3 +206,23 @@ describe('residuals', () => {
     ).toThrow('parts exceed their whole Bezirk B 2024/25 pupils by 1');
   });
 });
+
+describe('determinism', () => {
+  it('hides the same cells whatever order the database returned the rows in', () => {
+    // Ties (three siblings of 5) are broken by cell index: the index must not depend on input order.
+    const row = (areaId: string, count: number) => ({ level: 'Quartier', areaId, schuljahr: '2024/25', measure: 'pupils', count });
+    const rows = [row('q1', 2), row('q2', 5), row('q3', 5), row('q4', 5)];
+    const areas = ['q1', 'q2', 'q3', 'q4'].map((areaId) => ({ level: 'Quartier', areaId, parentId: null }));
+    const hidden = (input: typeof rows) => {
+      const t = buildTable(input, { areas, schuljahre: ['2024/25'], fill: [], partitions: [] });
+      const status = suppressCells(
+        t.cells.map((c) => c.count),
+        t.groups,
+        k,
+      );
+      return t.cells.filter((_, i) => status[i]).map((c) => c.areaId);
+    };
+    expect(hidden(rows)).toEqual(['q1', 'q2']);
+    expect(hidden([...rows].reverse())).toEqual(['q1', 'q2']);
+  });
+});
