@@ -93,17 +93,23 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
   let batch: unknown[][] = [];
   let candidates: unknown[][] = [];
   let nextId = 1;
+  // One batch is written while the next one is read and geocoded (on PostgreSQL the
+  // database works on the other core); never more than one in flight.
+  let inflight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
-    const written = await o.sql.insertRows('staging.records', RECORD_COLUMNS, batch);
-    if (written !== batch.length) {
-      throw new AppError('integrity', `staging.records: wrote ${written} of ${batch.length} rows`);
-    }
+    const rows = batch;
+    const cands = candidates;
     batch = [];
-    if (candidates.length > 0) {
-      await o.sql.insertRows('staging.record_candidates', columns('id int, x float8, y float8'), candidates);
-      candidates = [];
-    }
+    candidates = [];
+    await inflight;
+    inflight = (async () => {
+      const written = await o.sql.insertRows('staging.records', RECORD_COLUMNS, rows);
+      if (written !== rows.length) throw new AppError('integrity', `staging.records: wrote ${written} of ${rows.length} rows`);
+      if (cands.length > 0) await o.sql.insertRows('staging.record_candidates', columns('id int, x float8, y float8'), cands);
+    })();
+    // Surface a failure at the next flush or at the end, not as an unhandled rejection.
+    inflight.catch(() => {});
   };
 
   try {
@@ -222,7 +228,9 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
       });
     }
     await flush();
+    await inflight;
   } finally {
+    await inflight.catch(() => {}); // never leave an insert running behind a failed read
     fs.closeSync(fd);
   }
   return account;
