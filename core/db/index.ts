@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { AppError } from '../errors.ts';
 import { Mutex } from './mutex.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -71,6 +74,24 @@ async function insertViaUnnest(
     written += (await query(sql, params)).affected;
   }
   return written;
+}
+
+/** COPY … FROM STDIN in text format; returns the rows the server counted. */
+async function copyRows(client: pg.PoolClient, table: string, columns: readonly Column[], rows: readonly unknown[][]): Promise<number> {
+  const cols = columns.map((c) => `"${c.name}"`).join(', ');
+  const stream = client.query(copyFrom(`COPY ${table} (${cols}) FROM STDIN`));
+  const lines: string[] = [];
+  for (const r of rows) lines.push(columns.map((_, i) => copyText(r[i])).join('\t'));
+  await pipeline(Readable.from([lines.join('\n') + '\n']), stream);
+  return Number(stream.rowCount);
+}
+
+/** A value in COPY text format: \N for NULL; backslash, tab, newline and CR escaped. */
+function copyText(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  const s = typeof v === 'string' ? v : String(v);
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : s;
 }
 
 // ---------------------------------------------------------------- PGlite
@@ -143,8 +164,17 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     async query<R>(sql: string, params?: unknown[]) {
       return (await q.query(sql, params)).rows as R[];
     },
-    insertRows: (table, columns, rows) =>
-      insertViaUnnest(async (sql, params) => ({ affected: (await q.query(sql, params)).rowCount ?? 0 }), table, columns, rows),
+    // COPY: several times faster than INSERT for the million-row staging loads.
+    async insertRows(table, columns, rows) {
+      if (rows.length === 0) return 0;
+      if ('release' in q) return copyRows(q as pg.PoolClient, table, columns, rows);
+      const client = await pool.connect();
+      try {
+        return await copyRows(client, table, columns, rows);
+      } finally {
+        client.release();
+      }
+    },
   });
   const direct = sqlOn(pool);
   const mvtRows = await pool.query(`select 1 from pg_proc where proname = 'st_asmvt' limit 1`);
@@ -175,7 +205,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       try {
         const key = lockKey(name);
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
-        if (!rows[0]?.ok) throw new AppError('database_locked', `another process holds the "${name}" lock on this database (a pipeline run in progress?)`);
+        if (!rows[0]?.ok)
+          throw new AppError('database_locked', `another process holds the "${name}" lock on this database (a pipeline run in progress?)`);
         try {
           return await fn();
         } finally {
