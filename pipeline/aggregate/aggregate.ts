@@ -34,8 +34,7 @@ export async function aggregateCounts(sql: Sql, levels: readonly string[]): Prom
       JOIN staging.schools s ON s.schulnummer = r.schulnummer
       JOIN staging.record_facts f ON f.id = r.id
       LEFT JOIN (SELECT x, y, ${pivot} FROM staging.house_areas GROUP BY x, y) h ON h.x = r.x AND h.y = r.y
-      LEFT JOIN (SELECT id, ${pivot} FROM staging.record_areas
-                 WHERE id IN (SELECT id FROM staging.records WHERE x IS NULL) GROUP BY id) o ON o.id = r.id
+      LEFT JOIN (SELECT id, ${pivot} FROM staging.record_areas_other GROUP BY id) o ON o.id = r.id
       WHERE r.bucket LIKE 'assigned:%';
     ANALYZE staging.record_dims;
     CREATE UNLOGGED TABLE staging.counts AS

@@ -49,15 +49,16 @@ export async function buildRecordFacts(sql: Sql, o: FactsOptions): Promise<void>
     CREATE UNLOGGED TABLE staging.record_facts AS
       SELECT r.id,
         CASE WHEN NOT sa.in_city THEN 'ausserhalb_stadt'
-             WHEN ra.area_id IS NULL THEN 'unbekannt'
-             WHEN ra.area_id = sa.local_area THEN 'im_gebiet'
+             WHEN coalesce(h.area_id, o.area_id) IS NULL THEN 'unbekannt'
+             WHEN coalesce(h.area_id, o.area_id) = sa.local_area THEN 'im_gebiet'
              ELSE 'anderes_gebiet' END AS schulort,
         CASE WHEN r.x IS NOT NULL THEN ST_Distance(${home}, sg.g) END AS dist_m,
         CASE WHEN ns.schools IS NOT NULL THEN r.schulnummer = ANY (ns.schools) END AS nearest
       FROM staging.records r
       JOIN staging.school_geo sg USING (schulnummer)
       JOIN staging.school_areas sa USING (schulnummer)
-      LEFT JOIN staging.record_areas ra ON ra.id = r.id AND ra.level = ${lit(o.localLevel)}
+      LEFT JOIN staging.house_areas h ON h.x = r.x AND h.y = r.y AND h.level = ${lit(o.localLevel)}
+      LEFT JOIN staging.record_areas_other o ON o.id = r.id AND o.level = ${lit(o.localLevel)}
       LEFT JOIN staging.nearest_schools ns ON ns.x = r.x AND ns.y = r.y AND r.jahrgang IN ('01','02','03','04')
       WHERE r.bucket LIKE 'assigned:%';
     CREATE UNIQUE INDEX ON staging.record_facts (id);
