@@ -81,6 +81,11 @@ export function deriveOutputs(t: CellTable, status: readonly CellStatus[], o: De
       }
       out.values.push({ indicatorId: ind.id, level: c.level, areaId: c.areaId, schuljahr: c.schuljahr, ...v });
     }
+    if (c.measure === 'pupils') {
+      if (c.level === o.originLevel) out.inflows.push({ originId: c.areaId, schulnummer: '', schuljahr: c.schuljahr, ...countOut(i) });
+      else if (c.level === o.schoolLevel) out.schoolTotals.push({ schulnummer: c.areaId, schuljahr: c.schuljahr, ...countOut(i) });
+      return;
+    }
     const colon = c.measure.indexOf(':');
     if (colon < 0) return;
     const head = c.measure.slice(0, colon);
@@ -92,11 +97,6 @@ export function deriveOutputs(t: CellTable, status: readonly CellStatus[], o: De
       else if (c.level === o.originLevel)
         out.inflows.push({ originId: c.areaId, schulnummer: tail, schuljahr: c.schuljahr, ...countOut(i) });
     }
-  });
-  t.cells.forEach((c, i) => {
-    if (c.measure !== 'pupils') return;
-    if (c.level === o.originLevel) out.inflows.push({ originId: c.areaId, schulnummer: '', schuljahr: c.schuljahr, ...countOut(i) });
-    else if (c.level === o.schoolLevel) out.schoolTotals.push({ schulnummer: c.areaId, schuljahr: c.schuljahr, ...countOut(i) });
   });
   return out;
 }
