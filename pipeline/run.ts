@@ -26,7 +26,7 @@ import { readGazetteer } from './read/gazetteer.ts';
 import { readSchools } from './read/schools.ts';
 import { readOffers, type OffersRead } from './read/offers.ts';
 import { readStreetAliases } from './read/aliases.ts';
-import { streetKey } from './normalise/address.ts';
+import { parseHouseNumber, streetKey } from './normalise/address.ts';
 import { dropStaging, resetStaging } from './staging.ts';
 
 export interface RunOptions {
@@ -134,8 +134,22 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       const index = buildGazetteer(file.entries, aliases);
       const n = await db.insertRows(
         'staging.addresses',
-        columns('street_key text, x float8, y float8'),
-        file.entries.map((e) => [streetKey(e.street), e.x, e.y]).filter((r) => r[0] !== ''),
+        columns('street_key text, x float8, y float8, street text, house_number text, number int, postcode text, municipality text'),
+        file.entries
+          .map((e) => {
+            const house = parseHouseNumber(e.number, e.suffix);
+            return [
+              streetKey(e.street),
+              e.x,
+              e.y,
+              e.street.trim(),
+              house ? `${house.number}${house.suffix}` : '',
+              house?.number ?? null,
+              e.postcode?.trim() ?? '',
+              e.municipality?.trim() || job.municipality.name,
+            ];
+          })
+          .filter((r) => r[0] !== ''),
       );
       await db.exec('CREATE INDEX ON staging.addresses (street_key)');
       log.info('gazetteer loaded', { addresses: index.size, streets: index.streets.size, rows: n });
@@ -314,6 +328,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
           outputs,
           origins: [...new Set(outputs.inflows.map((f) => f.originId))].sort().map((id) => origins.resolver.describe(id)),
           parents,
+          gazetteerSrid: gaz.file.srid,
           offers: offers?.offers,
         });
         await tx.query(`UPDATE meta.runs SET status = 'published', finished_at = $2, report = $3::jsonb WHERE run_id = $1`, [

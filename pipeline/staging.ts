@@ -22,7 +22,11 @@ export async function resetStaging(sql: Sql): Promise<void> {
       schulnummer text PRIMARY KEY, name text NOT NULL, schulform text NOT NULL, schulform_name text NOT NULL,
       ags text, sozialindex int, startchancen boolean, x float8 NOT NULL, y float8 NOT NULL, srid int NOT NULL
     );
-    CREATE UNLOGGED TABLE staging.addresses (street_key text NOT NULL, x float8 NOT NULL, y float8 NOT NULL);
+    CREATE UNLOGGED TABLE staging.addresses (
+      street_key text NOT NULL, x float8 NOT NULL, y float8 NOT NULL,
+      street text NOT NULL DEFAULT '', house_number text NOT NULL DEFAULT '', number int,
+      postcode text NOT NULL DEFAULT '', municipality text NOT NULL DEFAULT ''
+    );
     CREATE UNLOGGED TABLE staging.records (
       id int PRIMARY KEY, file int NOT NULL, line int NOT NULL, schuljahr text NOT NULL, schulnummer text NOT NULL,
       jahrgang text NOT NULL, geschlecht text NOT NULL, lang text NOT NULL, nat text NOT NULL, zuzugsjahr int,

@@ -58,4 +58,80 @@ export interface Schema {
     suppressed: boolean;
     reason: string | null;
   };
+  'published.city_values': {
+    indicator_id: string;
+    schuljahr: string;
+    numerator: number | null;
+    denominator: number | null;
+    value: number | null;
+    suppressed: boolean;
+    reason: string | null;
+  };
+  'published.schools': {
+    schulnummer: string;
+    name: string;
+    schulform: string;
+    schulform_name: string;
+    sozialindex: number | null;
+    startchancen: boolean | null;
+    geom: unknown;
+  };
+  'published.dimensions': { dimension: string; ordinal: number; title: string; categories: unknown };
+  'published.breakdowns': {
+    level: string;
+    area_id: string;
+    schuljahr: string;
+    dimension: string;
+    category: string;
+    count: number | null;
+    suppressed: boolean;
+    reason: string | null;
+  };
+  'published.catchments': {
+    schulnummer: string;
+    level: string;
+    area_id: string;
+    schuljahr: string;
+    count: number | null;
+    suppressed: boolean;
+    reason: string | null;
+  };
+  'published.school_totals': { schulnummer: string; schuljahr: string; count: number | null; suppressed: boolean; reason: string | null };
+  'published.origins': { origin_id: string; kind: 'gemeinde' | 'land' | 'ausland' | 'unbekannt'; name: string; geom: unknown };
+  'published.inflows': {
+    origin_id: string;
+    schulnummer: string;
+    schuljahr: string;
+    count: number | null;
+    suppressed: boolean;
+    reason: string | null;
+  };
+  'published.offers': {
+    offer_id: string;
+    name: string;
+    provider: string;
+    categories: string[];
+    targets: string[];
+    languages: string[];
+    street: string;
+    house_number: string;
+    postcode: string;
+    city: string;
+    phone: string;
+    email: string;
+    opening_hours: string;
+    barrier_free: boolean | null;
+    stand: Date | string | null;
+    geom: unknown;
+  };
+  'published.addresses': {
+    street: string;
+    house_number: string;
+    number: number | null;
+    postcode: string;
+    municipality: string;
+    street_key: string;
+    street_fold: string;
+    geom: unknown;
+  };
 }

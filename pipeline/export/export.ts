@@ -74,6 +74,35 @@ export async function exportRows(db: Database, o: ExportOptions): Promise<(Expor
 
 /** CSV that German Excel opens as it is: UTF-8 with BOM, `;`, CRLF; decimal comma on request. */
 export function toCsv(rows: readonly ExportRow[], options: { decimalComma?: boolean } = {}): string {
+  return csvText(
+    EXPORT_COLUMNS,
+    rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])),
+    options,
+  );
+}
+
+/**
+ * The wide table: one row per area and Schuljahr, a value column per indicator
+ * and next to it the reason when the value is withheld (same suppression as the long form).
+ */
+export function toWideCsv(rows: readonly ExportRow[], options: { decimalComma?: boolean } = {}): string {
+  const indicators = [...new Set(rows.map((r) => r.indicator))].sort();
+  const byUnit = new Map<string, { head: unknown[]; cells: Map<string, ExportRow> }>();
+  for (const r of rows) {
+    const key = `${r.area_id}\u0000${r.schuljahr}`;
+    let unit = byUnit.get(key);
+    if (!unit) byUnit.set(key, (unit = { head: [r.level, r.area_id, r.area_name, r.schuljahr], cells: new Map() }));
+    unit.cells.set(r.indicator, r);
+  }
+  const header = ['level', 'area_id', 'area_name', 'schuljahr', ...indicators.flatMap((i) => [i, `${i}_reason`])];
+  const body = [...byUnit.values()].map((u) => [
+    ...u.head,
+    ...indicators.flatMap((i) => [u.cells.get(i)?.value ?? null, u.cells.get(i)?.reason ?? null]),
+  ]);
+  return csvText(header, body, options);
+}
+
+function csvText(header: readonly string[], rows: readonly (readonly unknown[])[], options: { decimalComma?: boolean }): string {
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return '';
     if (typeof v === 'number') return options.decimalComma ? String(v).replace('.', ',') : String(v);
@@ -81,7 +110,7 @@ export function toCsv(rows: readonly ExportRow[], options: { decimalComma?: bool
     const s = String(v);
     return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [EXPORT_COLUMNS.join(';'), ...rows.map((r) => EXPORT_COLUMNS.map((c) => cell(r[c])).join(';'))];
+  const lines = [header.join(';'), ...rows.map((r) => r.map(cell).join(';'))];
   return '\ufeff' + lines.join('\r\n') + '\r\n';
 }
 

@@ -9,6 +9,9 @@ export interface GazetteerEntry {
   street: string;
   number: string;
   suffix: string;
+  /** Optional columns of the gazetteer; published for address search, not used for matching. */
+  postcode?: string;
+  municipality?: string;
   x: number;
   y: number;
 }

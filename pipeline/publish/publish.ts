@@ -7,6 +7,7 @@ import type { Disclosure } from '../protect/suppress.ts';
 import { CITY_LEVEL } from '../protect/table.ts';
 import type { Origin } from '../geocode/origin.ts';
 import type { Offer } from '../read/offers.ts';
+import { foldGerman } from '../normalise/address.ts';
 import { featureId } from './fid.ts';
 
 export interface PublishInput {
@@ -22,6 +23,8 @@ export interface PublishInput {
   origins: readonly Origin[];
   /** (level, areaId) → ids of all coarser areas, by level. */
   parents: Map<string, Record<string, string>>;
+  /** CRS of staging.addresses, published in EPSG:4326 for address search. */
+  gazetteerSrid: number;
   /** New offers; undefined keeps the published ones (they can be imported on their own). */
   offers?: readonly Offer[] | undefined;
 }
@@ -44,7 +47,8 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     DELETE FROM published.indicators;
     DELETE FROM published.schools;
     DELETE FROM published.areas;
-    DELETE FROM published.levels;`);
+    DELETE FROM published.levels;
+    DELETE FROM published.addresses;`);
   await tx.insertRows(
     'published.levels',
     columns('level text, ordinal int, title text, parent_level text'),
@@ -69,7 +73,22 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     INSERT INTO published.schools (schulnummer, name, schulform, schulform_name, sozialindex, startchancen, geom)
     SELECT schulnummer, name, schulform, schulform_name, sozialindex, startchancen, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)
     FROM staging.schools s
-    WHERE EXISTS (SELECT 1 FROM staging.records r WHERE r.schulnummer = s.schulnummer);`);
+    WHERE EXISTS (SELECT 1 FROM staging.records r WHERE r.schulnummer = s.schulnummer);
+    INSERT INTO published.addresses (street, house_number, number, postcode, municipality, street_key, street_fold, geom)
+    SELECT DISTINCT ON (street, house_number, postcode, municipality)
+      street, house_number, number, postcode, municipality, street_key, '',
+      ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${Number(p.gazetteerSrid)}), 4326)
+    FROM staging.addresses
+    ORDER BY street, house_number, postcode, municipality, x, y;`);
+  // German folding lives in TypeScript (one definition for both sides of matching), so it is applied here, per street.
+  const streets = await tx.query<{ street: string }>('SELECT DISTINCT street FROM published.addresses');
+  await tx.exec('CREATE TEMP TABLE street_folds (street text, fold text) ON COMMIT DROP');
+  await tx.insertRows(
+    'street_folds',
+    columns('street text, fold text'),
+    streets.map((r) => [r.street, foldGerman(r.street)]),
+  );
+  await tx.exec('UPDATE published.addresses a SET street_fold = f.fold FROM street_folds f WHERE f.street = a.street');
 
   const fields = [
     'id',
@@ -234,6 +253,8 @@ export async function dataVersion(
       (SELECT coalesce(string_agg(concat_ws('|', origin_id, kind, name, md5(ST_AsBinary(geom))), E'\n' ORDER BY origin_id), '') FROM published.origins) ||
       (SELECT coalesce(string_agg(concat_ws('|', origin_id, schulnummer, schuljahr, count, reason), E'\n'
                 ORDER BY origin_id, schulnummer, schuljahr), '') FROM published.inflows) ||
+      (SELECT coalesce(string_agg(concat_ws('|', street, house_number, postcode, municipality, ST_AsText(geom)), E'\n'
+                ORDER BY street, house_number, postcode, municipality), '') FROM published.addresses) ||
       (SELECT coalesce(string_agg(concat_ws('|', offer_id, name, provider, categories, targets, languages, street, house_number, postcode, city,
                 phone, email, opening_hours, barrier_free, stand, md5(ST_AsBinary(geom))), E'\\n' ORDER BY offer_id), '') FROM published.offers) ||
       $1

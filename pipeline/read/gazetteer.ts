@@ -24,6 +24,8 @@ async function readCsvGazetteer(spec: Spec): Promise<GazetteerFile> {
   const street = requireColumn(t, file, spec.street);
   const number = requireColumn(t, file, spec.number);
   const suffix = spec.suffix ? requireColumn(t, file, spec.suffix) : -1;
+  const postcode = spec.postcode ? requireColumn(t, file, spec.postcode) : -1;
+  const municipality = spec.municipality ? requireColumn(t, file, spec.municipality) : -1;
   const xi = requireColumn(t, file, spec.x);
   const yi = requireColumn(t, file, spec.y);
   const srid = spec.crs ?? 4326;
@@ -35,7 +37,16 @@ async function readCsvGazetteer(spec: Spec): Promise<GazetteerFile> {
     const x = parseCoordinate(row.fields[xi]!, { file, line: row.line, column: spec.x });
     const y = parseCoordinate(row.fields[yi]!, { file, line: row.line, column: spec.y });
     checkCoordinateRange(srid, x, y, { file, line: row.line });
-    entries.push({ street: row.fields[street]!, number: row.fields[number]!, suffix: suffix >= 0 ? row.fields[suffix]! : '', x, y });
+    const field = (i: number) => (i >= 0 ? row.fields[i]! : '');
+    entries.push({
+      street: row.fields[street]!,
+      number: row.fields[number]!,
+      suffix: field(suffix),
+      postcode: field(postcode),
+      municipality: field(municipality),
+      x,
+      y,
+    });
   }
   return { srid, entries, sha256: t.info.sha256 };
 }
@@ -65,7 +76,15 @@ async function readGeoJsonGazetteer(spec: Spec): Promise<GazetteerFile> {
     }
     checkCoordinateRange(srid, c[0]!, c[1]!, { file, line: i + 1 });
     const str = (k: string | undefined) => (k && p[k] !== undefined && p[k] !== null ? String(p[k]) : '');
-    entries.push({ street: str(spec.street), number: str(spec.number), suffix: str(spec.suffix), x: c[0]!, y: c[1]! });
+    entries.push({
+      street: str(spec.street),
+      number: str(spec.number),
+      suffix: str(spec.suffix),
+      postcode: str(spec.postcode),
+      municipality: str(spec.municipality),
+      x: c[0]!,
+      y: c[1]!,
+    });
   });
   return { srid, entries, sha256 };
 }
