@@ -11,13 +11,25 @@ import type { Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { log } from '../core/log.ts';
 import { areasRepository } from './areas/repository.ts';
-import { levelRoutes } from './areas/routes.ts';
+import { areaRoutes, levelRoutes } from './areas/routes.ts';
+import { exportRoutes } from './export/routes.ts';
+import { geocodeRepository } from './geocode/repository.ts';
+import { geocodeRoutes } from './geocode/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { indicatorsRepository } from './indicators/repository.ts';
 import { indicatorRoutes } from './indicators/routes.ts';
+import { offersRepository } from './offers/repository.ts';
+import { offerRoutes } from './offers/routes.ts';
+import { docsPage, openApiDocument } from './openapi.ts';
 import { createPublicationState, type PublicationState } from './publication.ts';
-import { areasTileSource } from './tiles/areas.ts';
+import { runRoutes, runsRepository } from './runs/routes.ts';
+import { schoolsRepository } from './schools/repository.ts';
+import { flowRoutes, schoolRoutes } from './schools/routes.ts';
+import { tileCatalog } from './tiles/catalog.ts';
 import { tileRoutes } from './tiles/routes.ts';
+
+/** Version of the HTTP API (paths and response shapes), independent of the data version. */
+export const API_VERSION = '1.0.0';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -35,6 +47,9 @@ export function createApp(o: AppOptions) {
   const publication = o.publication ?? createPublicationState(o.getDb);
   const areas = areasRepository(o.getDb);
   const indicators = indicatorsRepository(o.getDb);
+  const schools = schoolsRepository(o.getDb);
+  const offers = offersRepository(o.getDb);
+  const geocode = geocodeRepository(o.getDb);
   const attribution = o.attribution ?? 'Quartiersmonitor · Schulstatistik, eigene Berechnung';
 
   const app = new Hono();
@@ -71,7 +86,17 @@ export function createApp(o: AppOptions) {
   app.route('/api/health', healthRoutes({ getDb: o.getDb, publication }));
   app.route('/api/levels', levelRoutes({ areas, publication }));
   app.route('/api/indicators', indicatorRoutes({ indicators, areas, publication }));
-  app.route('/tiles', tileRoutes({ sources: [areasTileSource(areas, attribution)], publication }));
+  app.route('/api/areas', areaRoutes({ areas, indicators, schools, publication }));
+  app.route('/api/schools', schoolRoutes({ schools, areas, publication }));
+  app.route('/api/flows', flowRoutes({ schools, publication }));
+  app.route('/api/offers', offerRoutes({ offers, geocode, publication }));
+  app.route('/api/geocode', geocodeRoutes({ geocode, publication }));
+  app.route('/api/runs', runRoutes({ runs: runsRepository(o.getDb), publication }));
+  app.route('/api/export', exportRoutes({ getDb: o.getDb, publication }));
+  const openapi = openApiDocument(API_VERSION);
+  app.get('/api/openapi.json', (c) => c.json(openapi));
+  app.get('/api/docs', (c) => c.html(docsPage(openapi)));
+  app.route('/tiles', tileRoutes({ ...tileCatalog({ areas, schools, offers, indicators, attribution }), publication }));
   app.all('/api/*', () => {
     throw new AppError('not_found', 'no such endpoint');
   });

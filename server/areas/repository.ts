@@ -1,6 +1,16 @@
 import { sql } from 'kysely';
 import type { Database } from '../../core/db/index.ts';
 
+export interface ProfileRow {
+  indicator_id: string;
+  schuljahr: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  suppressed: boolean;
+  reason: string | null;
+}
+
 /** Every query on published areas and levels. */
 export function areasRepository(getDb: () => Database) {
   return {
@@ -37,6 +47,75 @@ export function areasRepository(getDb: () => Database) {
         .select(sql<string>`ST_AsGeoJSON(a.geom, 6)`.as('geojson'))
         .orderBy('l.ordinal')
         .orderBy('a.area_id')
+        .execute();
+    },
+
+    async area(level: string, areaId: string) {
+      return getDb()
+        .kysely.selectFrom('published.areas')
+        .select(['level', 'area_id', 'fid', 'name', 'parent_id', 'parents', 'area_m2'])
+        .where('level', '=', level)
+        .where('area_id', '=', areaId)
+        .executeTakeFirst();
+    },
+
+    async names(keys: readonly { level: string; areaId: string }[]) {
+      if (keys.length === 0) return [];
+      return getDb()
+        .kysely.selectFrom('published.areas')
+        .select(['level', 'area_id', 'name'])
+        .where((eb) => eb.or(keys.map((k) => eb.and([eb('level', '=', k.level), eb('area_id', '=', k.areaId)]))))
+        .execute();
+    },
+
+    /**
+     * Every indicator value of one area over all Schuljahre, with its rank among
+     * the level's areas (1 = highest; ties share a rank; suppressed values have none).
+     */
+    async profileValues(level: string, areaId: string) {
+      return getDb().query<ProfileRow & { rank: number | string | null; ranked: number | string }>(
+        `SELECT * FROM (
+           SELECT indicator_id, schuljahr, area_id, numerator, denominator, value, suppressed, reason,
+             CASE WHEN value IS NOT NULL THEN rank() OVER (PARTITION BY indicator_id, schuljahr ORDER BY value DESC NULLS LAST) END AS rank,
+             count(value) OVER (PARTITION BY indicator_id, schuljahr) AS ranked
+           FROM published.indicator_values WHERE level = $1) v
+         WHERE area_id = $2 ORDER BY indicator_id, schuljahr`,
+        [level, areaId],
+      );
+    },
+
+    async plainValues(level: string, areaId: string): Promise<ProfileRow[]> {
+      return getDb()
+        .kysely.selectFrom('published.indicator_values')
+        .select(['indicator_id', 'schuljahr', 'numerator', 'denominator', 'value', 'suppressed', 'reason'])
+        .where('level', '=', level)
+        .where('area_id', '=', areaId)
+        .orderBy('indicator_id')
+        .orderBy('schuljahr')
+        .execute();
+    },
+
+    async cityValues(): Promise<ProfileRow[]> {
+      return getDb()
+        .kysely.selectFrom('published.city_values')
+        .select(['indicator_id', 'schuljahr', 'numerator', 'denominator', 'value', 'suppressed', 'reason'])
+        .orderBy('indicator_id')
+        .orderBy('schuljahr')
+        .execute();
+    },
+
+    /** Where the area's pupils go to school: the catchment cells of every school for this area. */
+    async schoolsOf(level: string, areaId: string, schuljahr: string) {
+      return getDb()
+        .kysely.selectFrom('published.catchments as c')
+        .innerJoin('published.schools as s', 's.schulnummer', 'c.schulnummer')
+        .select(['s.schulnummer', 's.name', 's.schulform', 's.schulform_name', 'c.count', 'c.suppressed', 'c.reason'])
+        .select([sql<number>`ST_X(s.geom)`.as('lon'), sql<number>`ST_Y(s.geom)`.as('lat')])
+        .where('c.level', '=', level)
+        .where('c.area_id', '=', areaId)
+        .where('c.schuljahr', '=', schuljahr)
+        .orderBy('c.count', (ob) => ob.desc().nullsLast())
+        .orderBy('s.schulnummer')
         .execute();
     },
 

@@ -18,6 +18,15 @@ export function indicatorsRepository(getDb: () => Database) {
         .execute();
       return rows.map((r) => r.schuljahr);
     },
+    /** One indicator's values on every level, for indicator tiles. */
+    async allLevels(id: string, schuljahr: string) {
+      return getDb()
+        .kysely.selectFrom('published.indicator_values')
+        .select(['level', 'area_id', 'numerator', 'denominator', 'value', 'suppressed', 'reason'])
+        .where('indicator_id', '=', id)
+        .where('schuljahr', '=', schuljahr)
+        .execute();
+    },
     async values(id: string, level: string, schuljahr: string) {
       return getDb()
         .kysely.selectFrom('published.indicator_values as v')

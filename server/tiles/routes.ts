@@ -1,7 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
 import type { PublicationState } from '../publication.ts';
+import { requirePublication } from '../respond.ts';
 import type { TileSource } from './source.ts';
 
 /**
@@ -13,7 +14,13 @@ import type { TileSource } from './source.ts';
  *   because the content behind an unversioned URL changes with the next publication.
  */
 export interface TileRoutesOptions {
+  /** The fixed catalog: /tiles/{id}/{z}/{x}/{y}.mvt and /tiles/{id}.json. */
   sources: TileSource[];
+  /**
+   * Indicator tiles for desktop GIS: /tiles/indicator/{id}/{schuljahr}/… with values
+   * baked in. Returns null for an unknown indicator or Schuljahr (written 2024-25).
+   */
+  indicatorSource?: (indicatorId: string, schuljahr: string, dataVersion: string) => Promise<TileSource | null>;
   publication: PublicationState;
   /** Cached compressed tiles across all layers (default 20,000, about 100 MB at most). */
   maxCachedTiles?: number;
@@ -28,54 +35,45 @@ export function tileRoutes(o: TileRoutesOptions) {
   let cacheVersion = '';
   const cache = new Map<string, Promise<Buffer | null>>();
 
-  const requirePublication = async () => {
-    const pub = await o.publication.current();
-    if (!pub) throw new AppError('not_found', 'nothing has been published yet');
-    return pub;
-  };
   const cacheControl = (requested: string | undefined, current: string) =>
     requested === current ? 'public, max-age=31536000, immutable' : `public, max-age=${shortMaxAge}`;
 
-  app.get('/:layer{[a-z_]+\\.json}', async (c) => {
-    const id = c.req.param('layer').replace(/\.json$/, '');
-    const source = byId.get(id);
-    if (!source) throw new AppError('not_found', `unknown tile layer "${id}"`);
-    const pub = await requirePublication();
+  async function tileJson(c: Context, source: TileSource, dataVersion: string, pathPrefix: string) {
     const origin = new URL(c.req.url).origin;
-    c.header('Cache-Control', cacheControl(c.req.query('v'), pub.dataVersion));
-    c.header('X-Data-Version', pub.dataVersion);
+    c.header('Cache-Control', cacheControl(c.req.query('v'), dataVersion));
+    c.header('X-Data-Version', dataVersion);
     return c.json({
       tilejson: '3.0.0',
-      name: `Quartiersmonitor ${id}`,
+      name: `Quartiersmonitor ${source.id}`,
       version: '1.0.0',
       scheme: 'xyz',
-      tiles: [`${origin}/tiles/${id}/{z}/{x}/{y}.mvt?v=${pub.dataVersion}`],
+      tiles: [`${origin}/tiles/${pathPrefix}/{z}/{x}/{y}.mvt?v=${dataVersion}`],
       minzoom: source.minzoom,
       maxzoom: source.maxzoom,
-      bounds: await source.bounds(pub.dataVersion),
+      bounds: await source.bounds(dataVersion),
       attribution: source.attribution,
-      vector_layers: await source.vectorLayers(pub.dataVersion),
-      dataVersion: pub.dataVersion,
+      vector_layers: await source.vectorLayers(dataVersion),
+      dataVersion,
     });
-  });
+  }
 
-  app.get('/:layer{[a-z_]+}/:z/:x/:y{[^/]+\\.mvt}', async (c) => {
-    const source = byId.get(c.req.param('layer'));
-    if (!source) throw new AppError('not_found', `unknown tile layer "${c.req.param('layer')}"`);
-    const [z, x, y] = [c.req.param('z'), c.req.param('x'), c.req.param('y').replace(/\.mvt$/, '')].map((s) =>
-      /^\d{1,10}$/.test(s) ? Number(s) : NaN,
+  function parseZxy(c: Context): [number, number, number] {
+    const [z, x, y] = [c.req.param('z'), c.req.param('x'), (c.req.param('y') ?? '').replace(/\.mvt$/, '')].map((s) =>
+      s && /^\d{1,10}$/.test(s) ? Number(s) : NaN,
     ) as [number, number, number];
     if (!Number.isInteger(z) || z < 0 || z > 22) throw new AppError('bad_request', 'z must be an integer from 0 to 22');
     const n = 2 ** z;
     if (!Number.isInteger(x) || !Number.isInteger(y) || x >= n || y >= n) {
       throw new AppError('bad_request', `x and y must be integers from 0 to ${n - 1} at zoom ${z}`);
     }
-    const pub = await requirePublication();
-    const version = pub.dataVersion;
-    const etag = `"${version}-${source.id}-${z}-${x}-${y}"`;
-    c.header('Cache-Control', cacheControl(c.req.query('v'), version));
+    return [z, x, y];
+  }
+
+  async function serveTile(c: Context, source: TileSource, dataVersion: string, key: string, [z, x, y]: [number, number, number]) {
+    const etag = `"${dataVersion}-${key.replace(/[^\w-]/g, '_')}-${z}-${x}-${y}"`;
+    c.header('Cache-Control', cacheControl(c.req.query('v'), dataVersion));
     c.header('ETag', etag);
-    c.header('X-Data-Version', version);
+    c.header('X-Data-Version', dataVersion);
     c.header('Vary', 'Accept-Encoding');
     if (
       c.req
@@ -85,17 +83,17 @@ export function tileRoutes(o: TileRoutesOptions) {
     )
       return c.body(null, 304);
 
-    if (cacheVersion !== version) {
-      cacheVersion = version;
+    if (cacheVersion !== dataVersion) {
+      cacheVersion = dataVersion;
       cache.clear();
     }
-    const key = `${source.id}/${z}/${x}/${y}`;
-    let pending = cache.get(key);
+    const cacheKey = `${key}/${z}/${x}/${y}`;
+    let pending = cache.get(cacheKey);
     if (!pending) {
-      pending = source.tile(version, z, x, y).then((bytes) => (bytes ? gzipSync(bytes) : null));
+      pending = source.tile(dataVersion, z, x, y).then((bytes) => (bytes ? gzipSync(bytes) : null));
       if (cache.size >= maxCached) cache.delete(cache.keys().next().value!); // oldest first
-      cache.set(key, pending);
-      pending.catch(() => cache.delete(key));
+      cache.set(cacheKey, pending);
+      pending.catch(() => cache.delete(cacheKey));
     }
     const gz = await pending;
     if (!gz) return c.body(null, 204);
@@ -105,6 +103,44 @@ export function tileRoutes(o: TileRoutesOptions) {
       return c.body(new Uint8Array(gz));
     }
     return c.body(new Uint8Array(gunzipSync(gz)));
+  }
+
+  async function indicatorSource(c: Context, dataVersion: string) {
+    const id = c.req.param('id')!;
+    const year = c.req.param('schuljahr')!.replace(/\.json$/, '');
+    if (!/^\d{4}-\d{2}$/.test(year)) throw new AppError('bad_request', 'Schuljahr in tile paths is written like 2024-25');
+    const source = o.indicatorSource ? await o.indicatorSource(id, year.replace('-', '/'), dataVersion) : null;
+    if (!source) throw new AppError('not_found', `no indicator tiles for "${id}" in ${year}`);
+    return { source, key: `indicator/${id}/${year}` };
+  }
+
+  app.get('/indicator/:id{[a-z0-9_]+}/:schuljahr{[0-9-]+\\.json}', async (c) => {
+    const pub = await requirePublication(o.publication);
+    const { source, key } = await indicatorSource(c, pub.dataVersion);
+    return tileJson(c, source, pub.dataVersion, key);
+  });
+
+  app.get('/indicator/:id{[a-z0-9_]+}/:schuljahr/:z/:x/:y{[^/]+\\.mvt}', async (c) => {
+    const zxy = parseZxy(c);
+    const pub = await requirePublication(o.publication);
+    const { source, key } = await indicatorSource(c, pub.dataVersion);
+    return serveTile(c, source, pub.dataVersion, key, zxy);
+  });
+
+  app.get('/:layer{[a-z_]+\\.json}', async (c) => {
+    const id = c.req.param('layer').replace(/\.json$/, '');
+    const source = byId.get(id);
+    if (!source) throw new AppError('not_found', `unknown tile layer "${id}"`);
+    const pub = await requirePublication(o.publication);
+    return tileJson(c, source, pub.dataVersion, source.id);
+  });
+
+  app.get('/:layer{[a-z_]+}/:z/:x/:y{[^/]+\\.mvt}', async (c) => {
+    const source = byId.get(c.req.param('layer'));
+    if (!source) throw new AppError('not_found', `unknown tile layer "${c.req.param('layer')}"`);
+    const zxy = parseZxy(c);
+    const pub = await requirePublication(o.publication);
+    return serveTile(c, source, pub.dataVersion, source.id, zxy);
   });
   return app;
 }
