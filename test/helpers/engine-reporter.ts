@@ -20,8 +20,10 @@ export default class EngineReporter implements Reporter {
         if (engine) perEngine[engine]![bucket]++;
       }
     }
+    // A failing hook fails its suite without failing a test: count those files too.
+    const failedFiles = modules.filter((m) => m.state() === 'failed').length;
     const line = (e: string) => `${e}: ${perEngine[e]!.passed} passed, ${perEngine[e]!.failed} failed, ${perEngine[e]!.skipped} skipped`;
     process.stdout.write(`\nDatabase tests per engine — ${line('pglite')}; ${line('postgres')}\n`);
-    process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+    process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped; ${failedFiles} failed test files\n`);
   }
 }
