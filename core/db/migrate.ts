@@ -37,6 +37,14 @@ export function readMigrations(dir = SQL_DIR): Migration[] {
  * PostgreSQL an advisory lock serialises concurrent starts. Returns the schema version.
  */
 export async function migrate(db: Database, migrations = readMigrations()): Promise<number> {
+  // Up to date already: verify the checksums read-only, so that a server running
+  // under a read-only role (sql/roles/reader.sql) can start without any DDL rights.
+  const [exists] = await db.query<{ t: string | null }>(`SELECT to_regclass('meta.schema_migrations')::text AS t`);
+  if (exists?.t) {
+    const applied = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM meta.schema_migrations');
+    const byVersion = new Map(applied.map((a) => [Number(a.version), a.checksum]));
+    if (migrations.every((m) => byVersion.get(m.version) === m.checksum)) return schemaVersion(db);
+  }
   await db.exec(`
     CREATE SCHEMA IF NOT EXISTS meta;
     CREATE TABLE IF NOT EXISTS meta.schema_migrations (
