@@ -1,15 +1,8 @@
 import { sql } from 'kysely';
 import type { Database } from '../../core/db/index.ts';
+import type { Schema } from '../../core/db/schema.ts';
 
-export interface ProfileRow {
-  indicator_id: string;
-  schuljahr: string;
-  numerator: number | null;
-  denominator: number | null;
-  value: number | null;
-  suppressed: boolean;
-  reason: string | null;
-}
+export type ProfileRow = Omit<Schema['published.indicator_values'], 'level' | 'area_id'>;
 
 /** Every query on published areas and levels. */
 export function areasRepository(getDb: () => Database) {

@@ -39,7 +39,7 @@ export function parseAddressQuery(q: string): AddressQuery | null {
   }
   const fold = foldGerman(street).trim();
   // "lindenstra", "lindenstras…" are on the way to "-straße": compare them as "-str".
-  const key = streetKey(street).replace(/stra(s{1,2}e?|ss?|ße?)?$/, 'str');
+  const key = streetKey(street).replace(/stra(s{1,2}e?)?$/, 'str');
   if (key.length < 2 && fold.replace(/[^\p{L}\p{N}]/gu, '').length < 2) return null;
   return { key, fold, houseNumber, postcode, town: town ? foldGerman(town).trim() : null };
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../../core/db/index.ts';
+import type { Schema } from '../../core/db/schema.ts';
 
 export interface OfferFilter {
   lon: number;
@@ -11,26 +12,13 @@ export interface OfferFilter {
   limit: number;
 }
 
-export interface OfferRow {
-  offer_id: string;
-  name: string;
-  provider: string;
-  categories: string[];
-  targets: string[];
-  languages: string[];
-  street: string;
-  house_number: string;
-  postcode: string;
-  city: string;
-  phone: string;
-  email: string;
-  opening_hours: string;
-  barrier_free: boolean | null;
+/** A published offer as the finder reads it: the point as lon/lat, the Stand as text, the distance in metres. */
+export type OfferRow = Omit<Schema['published.offers'], 'geom' | 'stand'> & {
   stand: string | null;
   lon: number;
   lat: number;
   distance_m: number;
-}
+};
 
 /** Counselling and education offers near a point; distances on the ellipsoid, in metres. */
 export function offersRepository(getDb: () => Database) {

@@ -40,14 +40,14 @@ function extentOf(features: Feature[]): [number, number, number, number] | null 
 }
 
 /** One layer named like its source, with the areas' extent as a fallback for empty layers. */
-function singleLayer(
+async function singleLayer(
   id: string,
   fields: Record<string, string>,
   features: Feature[],
-  fallback: GeoJsonLayers['bounds'] | null,
-): GeoJsonLayers {
+  fallback: () => Promise<GeoJsonLayers['bounds'] | null>,
+): Promise<GeoJsonLayers> {
   const data: FeatureCollection = { type: 'FeatureCollection', features };
-  return { bounds: extentOf(features) ?? fallback ?? [-180, -85, 180, 85], layers: [{ id, fields, data }] };
+  return { bounds: extentOf(features) ?? (await fallback()) ?? [-180, -85, 180, 85], layers: [{ id, fields, data }] };
 }
 
 const point = (lon: number, lat: number) => ({ type: 'Point' as const, coordinates: [Number(lon), Number(lat)] });
@@ -82,7 +82,7 @@ export function tileCatalog(d: CatalogDeps): {
         sozialindex: 'Number',
         startchancen: 'Boolean',
       };
-      return singleLayer('schools', fields, features, await d.areas.extent());
+      return singleLayer('schools', fields, features, () => d.areas.extent());
     },
   });
 
@@ -104,13 +104,13 @@ export function tileCatalog(d: CatalogDeps): {
         geometry: point(o.lon, o.lat),
       }));
       const fields = { offer_id: 'String', name: 'String', provider: 'String', categories: 'String', barrier_free: 'Boolean' };
-      return singleLayer('offers', fields, features, await d.areas.extent());
+      return singleLayer('offers', fields, features, () => d.areas.extent());
     },
   });
 
   const gemeinden = geojsonTileSource({
     id: 'gemeinden',
-    attribution: `${d.attribution} · Verwaltungsgebiete © BKG (dl-de/by-2-0)`,
+    attribution: d.attribution,
     async load() {
       const rows = await d.schools.gemeinden();
       const features: Feature[] = rows.map((g) => ({
@@ -119,7 +119,7 @@ export function tileCatalog(d: CatalogDeps): {
         properties: { ags: g.origin_id, name: g.name },
         geometry: JSON.parse(g.geojson),
       }));
-      return singleLayer('gemeinden', { ags: 'String', name: 'String' }, features, await d.areas.extent());
+      return singleLayer('gemeinden', { ags: 'String', name: 'String' }, features, () => d.areas.extent());
     },
   });
 

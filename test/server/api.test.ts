@@ -217,7 +217,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
 
   it('geocode completes partial street names, house numbers with suffix, and tells municipalities apart', async () => {
     const [street] = await t.db.query<{ street: string; postcode: string }>(
-      `SELECT street, min(postcode) AS postcode FROM published.addresses WHERE street LIKE '%str.' GROUP BY street HAVING count(*) > 5 ORDER BY street LIMIT 1`,
+      `SELECT street, min(postcode) AS postcode FROM published.addresses WHERE street LIKE '%str.' GROUP BY street HAVING count(*) > 5 AND bool_or(house_number ~ '[a-z]$') ORDER BY street LIMIT 1`,
     );
     const name = street!.street;
     // The gazetteer abbreviates ("Gartenstr."); people type "Gartenstra…", "Gartenstraße" or "gartenstr".
@@ -234,11 +234,10 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
       `SELECT house_number, number FROM published.addresses WHERE street = $1 AND house_number ~ '[a-z]$' LIMIT 1`,
       [name],
     );
-    if (house) {
-      const spaced = `${house.number} ${house.house_number.slice(-1).toUpperCase()}`;
-      const g = S.GeocodeList.parse((await get(`/api/geocode?q=${encodeURIComponent(`${name} ${spaced}`)}`)).body);
-      expect(g.results[0]).toMatchObject({ street: name, houseNumber: house.house_number });
-    }
+    expect(house).toBeDefined();
+    const spaced = `${house!.number} ${house!.house_number.slice(-1).toUpperCase()}`;
+    const g = S.GeocodeList.parse((await get(`/api/geocode?q=${encodeURIComponent(`${name} ${spaced}`)}`)).body);
+    expect(g.results[0]).toMatchObject({ street: name, houseNumber: house!.house_number });
     // The same street and number in a neighbouring town: both offered, each labelled; a town narrows.
     await t.db.query(
       `INSERT INTO published.addresses (street, house_number, number, postcode, municipality, street_key, street_fold, geom)
