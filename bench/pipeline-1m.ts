@@ -188,7 +188,9 @@ async function plainFloor(db: { url: string; drop(): Promise<void> }, dir: strin
         `COPY raw FROM '${file}' WITH (FORMAT csv, HEADER true, DELIMITER '${delimiter}', ENCODING '${utf8 ? 'UTF8' : 'WIN1252'}', FORCE_NOT_NULL (hausnummernzusatz))`,
       );
     }
-    await c.query(`COPY addr FROM '${path.join(out, 'adressen.csv')}' WITH (FORMAT csv, HEADER true, DELIMITER ';', FORCE_NOT_NULL (zusatz))`);
+    await c.query(
+      `COPY addr FROM '${path.join(out, 'adressen.csv')}' WITH (FORMAT csv, HEADER true, DELIMITER ';', FORCE_NOT_NULL (zusatz))`,
+    );
     const copy = (performance.now() - t) / 1000;
     // The gazetteer abbreviates ("Lindenstr."), the school files mostly do not: expand once, untimed,
     // so that the exact-key join matches like a real one would.

@@ -26,7 +26,7 @@ import { runsRepository } from './runs/repository.ts';
 import { runRoutes } from './runs/routes.ts';
 import { schoolsRepository } from './schools/repository.ts';
 import { flowRoutes, schoolRoutes } from './schools/routes.ts';
-import { tileCatalog } from './tiles/catalog.ts';
+import { TILE_LAYERS, tileCatalog } from './tiles/catalog.ts';
 import { tileRoutes } from './tiles/routes.ts';
 
 /** Version of the HTTP API (paths and response shapes), independent of the data version. */
@@ -42,6 +42,16 @@ export interface AppOptions {
   /** Built web app to serve at /; none when absent. */
   webDist?: string | null;
   attribution?: string;
+}
+
+/**
+ * Builds what the first requests of a data version would otherwise build while
+ * users wait: the publication state and every tile layer's index. Called before
+ * the server listens and after a publication switched in.
+ */
+export async function warmUp(app: { request: (path: string) => Response | Promise<Response> }): Promise<void> {
+  await app.request('/api/health');
+  for (const layer of TILE_LAYERS) await app.request(`/tiles/${layer}.json`);
 }
 
 export function createApp(o: AppOptions) {
@@ -97,7 +107,10 @@ export function createApp(o: AppOptions) {
   const openapi = openApiDocument(API_VERSION);
   app.get('/api/openapi.json', (c) => c.json(openapi));
   app.get('/api/docs', (c) => c.html(docsPage(openapi)));
-  app.route('/tiles', tileRoutes({ ...tileCatalog({ areas, schools, offers, indicators, attribution }), publication }));
+  app.route(
+    '/tiles',
+    tileRoutes({ ...tileCatalog({ areas, schools, offers, indicators, attribution, mvt: o.getDb().capabilities.mvt }), publication }),
+  );
   app.all('/api/*', () => {
     throw new AppError('not_found', 'no such endpoint');
   });

@@ -7,7 +7,7 @@ import { log } from '../core/log.ts';
 import { ensureDemoInputs } from '../fixtures/demo.ts';
 import { loadJob } from '../pipeline/job.ts';
 import { runJob, summarise } from '../pipeline/run.ts';
-import { createApp } from './app.ts';
+import { createApp, warmUp } from './app.ts';
 import { createPublicationState } from './publication.ts';
 import { ensureWebBuild } from './web-build.ts';
 
@@ -31,6 +31,7 @@ async function main() {
   }
 
   const app = createApp({ getDb: () => handle.db, publication, corsOrigins: config.corsOrigins });
+  await warmUp(app);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const pub = publication.current();
     void pub.then((p) => {

@@ -31,6 +31,8 @@ export interface Schema {
     parents: unknown;
     area_m2: number;
     geom: unknown;
+    /** Vector tile properties: area_id, name, level, <level>_id per containing area. */
+    tile_props: unknown;
   };
   'published.indicators': {
     id: string;

@@ -67,8 +67,10 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
   await tx.exec('CREATE TEMP TABLE area_fids (level text, area_id text, fid bigint, parents text) ON COMMIT DROP');
   await tx.insertRows('area_fids', columns('level text, area_id text, fid bigint, parents text'), fidRows);
   await tx.exec(`
-    INSERT INTO published.areas (level, area_id, fid, name, parent_id, parents, area_m2, geom)
-    SELECT a.level, a.area_id, f.fid, a.name, a.parent_id, f.parents::jsonb, ST_Area(a.geom::geography), a.geom
+    INSERT INTO published.areas (level, area_id, fid, name, parent_id, parents, area_m2, geom, tile_props)
+    SELECT a.level, a.area_id, f.fid, a.name, a.parent_id, f.parents::jsonb, ST_Area(a.geom::geography), a.geom,
+      jsonb_build_object('area_id', a.area_id, 'name', a.name, 'level', a.level)
+      || coalesce((SELECT jsonb_object_agg(k || '_id', v) FROM jsonb_each_text(f.parents::jsonb) p (k, v)), '{}')
     FROM staging.areas a JOIN area_fids f USING (level, area_id);
     INSERT INTO published.schools (schulnummer, name, schulform, schulform_name, sozialindex, startchancen, geom)
     SELECT schulnummer, name, schulform, schulform_name, sozialindex, startchancen, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)

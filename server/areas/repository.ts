@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../core/db/index.ts';
 import type { Schema } from '../../core/db/schema.ts';
+import { TILE_BUFFER, TILE_EXTENT } from '../tiles/source.ts';
 
 export type ProfileRow = Omit<Schema['published.indicator_values'], 'level' | 'area_id'>;
 
@@ -36,11 +37,43 @@ export function areasRepository(getDb: () => Database) {
       return getDb()
         .kysely.selectFrom('published.areas as a')
         .innerJoin('published.levels as l', 'l.level', 'a.level')
-        .select(['a.level', 'a.area_id', 'a.fid', 'a.name', 'a.parent_id', 'a.parents', 'l.ordinal'])
+        .select(['a.level', 'a.area_id', 'a.fid', 'a.name', 'a.parent_id', 'a.tile_props', 'l.ordinal'])
         .select(sql<string>`ST_AsGeoJSON(a.geom, 6)`.as('geojson'))
         .orderBy('l.ordinal')
         .orderBy('a.area_id')
         .execute();
+    },
+
+    /**
+     * One areas tile cut by PostGIS (PostgreSQL only: PGlite has no ST_AsMVT), with the
+     * layers, ids and properties of the JavaScript-cut tile: one layer per level in
+     * level order, features by area id. Null when no feature reaches the tile.
+     */
+    async mvtTile(z: number, x: number, y: number): Promise<Uint8Array | null> {
+      const [row] = await getDb().query<{ tile: Uint8Array | null }>(
+        `WITH env AS (
+           SELECT ST_TileEnvelope($1, $2, $3) AS m,
+                  ST_Transform(ST_TileEnvelope($1, $2, $3, margin => $4::float8 / $5::float8), 4326) AS q
+         ), features AS (
+           SELECT a.level, a.fid, a.tile_props,
+                  ST_AsMVTGeom(ST_Transform(a.geom, 3857), env.m, $5::int, $4::int, true) AS geom
+           FROM published.areas a, env
+           WHERE a.geom && env.q
+           ORDER BY a.area_id
+         ), layers AS (
+           -- f holds exactly what the feature carries: id, geometry, properties (jsonb keys
+           -- become properties). Rows arrive ordered by area id, as in the JavaScript tiles;
+           -- ST_AsMVT skips the ones whose geometry was clipped away (NULL).
+           SELECT l.ordinal, ST_AsMVT(f, l.level, $5::int, 'geom', 'fid') AS mvt
+           FROM features f0
+           JOIN published.levels l ON l.level = f0.level
+           CROSS JOIN LATERAL (SELECT f0.fid, f0.geom, f0.tile_props) f
+           GROUP BY l.ordinal, l.level
+         )
+         SELECT string_agg(mvt, ''::bytea ORDER BY ordinal) AS tile FROM layers`,
+        [z, x, y, TILE_BUFFER, TILE_EXTENT],
+      );
+      return row?.tile && row.tile.length > 0 ? new Uint8Array(row.tile) : null;
     },
 
     async area(level: string, areaId: string) {

@@ -15,28 +15,23 @@ export async function areaLayers(
 ): Promise<GeoJsonLayers> {
   const rows = await repo.geometries();
   const byLevel = new Map<string, Feature[]>();
-  const parentLevels = new Map<string, Set<string>>();
+  const fieldsByLevel = new Map<string, Set<string>>();
   for (const r of rows) {
-    const parents = (typeof r.parents === 'string' ? JSON.parse(r.parents) : r.parents) as Record<string, string>;
-    const props: Props = { area_id: r.area_id, name: r.name, level: r.level };
-    for (const [lvl, id] of Object.entries(parents)) props[`${lvl}_id`] = id;
-    if (extra) Object.assign(props, extra.props(r.level, r.area_id));
+    // The published tile properties, the same ones ST_AsMVT writes (all strings).
+    const published = (typeof r.tile_props === 'string' ? JSON.parse(r.tile_props) : r.tile_props) as Props;
+    const props = extra ? { ...published, ...extra.props(r.level, r.area_id) } : published;
     let list = byLevel.get(r.level);
     if (!list) byLevel.set(r.level, (list = []));
     list.push({ type: 'Feature', id: Number(r.fid), properties: props, geometry: JSON.parse(r.geojson) });
-    parentLevels.set(r.level, new Set(Object.keys(parents)));
+    let fields = fieldsByLevel.get(r.level);
+    if (!fields) fieldsByLevel.set(r.level, (fields = new Set()));
+    for (const k of Object.keys(published)) fields.add(k);
   }
   return {
     bounds: (await repo.extent()) ?? [-180, -85, 180, 85],
     layers: [...byLevel].map(([level, features]) => ({
       id: level,
-      fields: {
-        area_id: 'String',
-        name: 'String',
-        level: 'String',
-        ...Object.fromEntries([...(parentLevels.get(level) ?? [])].map((l) => [`${l}_id`, 'String'])),
-        ...extra?.fields,
-      },
+      fields: { ...Object.fromEntries([...fieldsByLevel.get(level)!].map((k) => [k, 'String'])), ...extra?.fields },
       data: { type: 'FeatureCollection', features },
     })),
   };
@@ -45,7 +40,16 @@ export async function areaLayers(
 /**
  * The `areas` tile layer. Indicator values are not baked in: the web app joins
  * them by feature id through feature-state.
+ *
+ * With `mvt` (PostgreSQL) a missing tile is cut by ST_AsMVT: one indexed query,
+ * so the first request after a publish costs about what the SQL costs, instead of
+ * loading every geometry into a JavaScript index first. Both ways give the same
+ * layers, ids and properties and geometry within a pixel (tested), and both keep
+ * shared borders together: neighbours share their vertices, which snap to the same
+ * grid points. TileJSON metadata comes from the JavaScript layers either way.
  */
-export function areasTileSource(repo: AreasRepository, attribution: string): TileSource {
-  return geojsonTileSource({ id: 'areas', attribution, load: () => areaLayers(repo) });
+export function areasTileSource(repo: AreasRepository, attribution: string, o: { mvt: boolean }): TileSource {
+  const js = geojsonTileSource({ id: 'areas', attribution, load: () => areaLayers(repo) });
+  if (!o.mvt) return js;
+  return { ...js, tile: (_version, z, x, y) => repo.mvtTile(z, x, y) };
 }

@@ -23,6 +23,8 @@ export interface CatalogDeps {
   offers: OffersRepository;
   indicators: IndicatorsRepository;
   attribution: string;
+  /** Cut area tiles with ST_AsMVT (PostgreSQL with PostGIS). */
+  mvt: boolean;
 }
 
 function extentOf(features: Feature[]): [number, number, number, number] | null {
@@ -51,6 +53,9 @@ async function singleLayer(
 }
 
 const point = (lon: number, lat: number) => ({ type: 'Point' as const, coordinates: [Number(lon), Number(lat)] });
+
+/** The layers of the catalog, as served at /tiles/{layer}.json. */
+export const TILE_LAYERS = ['areas', 'schools', 'offers', 'gemeinden'] as const;
 
 export function tileCatalog(d: CatalogDeps): {
   sources: TileSource[];
@@ -161,5 +166,5 @@ export function tileCatalog(d: CatalogDeps): {
     return pending;
   }
 
-  return { sources: [areasTileSource(d.areas, d.attribution), schools, offers, gemeinden], indicatorSource };
+  return { sources: [areasTileSource(d.areas, d.attribution, { mvt: d.mvt }), schools, offers, gemeinden], indicatorSource };
 }

@@ -2,7 +2,7 @@ import type { FeatureCollection } from 'geojson';
 import GeoJSONVT from 'geojson-vt';
 import vtpbf from 'vt-pbf';
 import { versionedCache } from '../publication.ts';
-import type { TileSource, VectorLayer } from './source.ts';
+import { TILE_BUFFER, TILE_EXTENT, type TileSource, type VectorLayer } from './source.ts';
 
 /**
  * A tile source that cuts tiles in JavaScript (geojson-vt, vt-pbf) from layers
@@ -40,7 +40,13 @@ export function geojsonTileSource(o: GeoJsonSourceOptions): TileSource {
         layers: loaded.layers.map((l) => ({
           id: l.id,
           fields: l.fields,
-          index: new GeoJSONVT(l.data, { maxZoom: maxzoom, indexMaxZoom: 5, tolerance: o.tolerance ?? 1, buffer: 64, extent: 4096 }),
+          index: new GeoJSONVT(l.data, {
+            maxZoom: maxzoom,
+            indexMaxZoom: 5,
+            tolerance: o.tolerance ?? 1,
+            buffer: TILE_BUFFER,
+            extent: TILE_EXTENT,
+          }),
         })),
       };
     });
@@ -63,7 +69,7 @@ export function geojsonTileSource(o: GeoJsonSourceOptions): TileSource {
         if (t && t.features.length > 0) present[l.id] = t;
       }
       if (Object.keys(present).length === 0) return null;
-      return vtpbf.fromGeojsonVt(present, { version: 2, extent: 4096 });
+      return vtpbf.fromGeojsonVt(present, { version: 2, extent: TILE_EXTENT });
     },
   };
 }

@@ -70,7 +70,9 @@ export function tileRoutes(o: TileRoutesOptions) {
   }
 
   async function serveTile(c: Context, source: TileSource, dataVersion: string, key: string, [z, x, y]: [number, number, number]) {
-    const etag = `"${dataVersion}-${key.replace(/[^\w-]/g, '_')}-${z}-${x}-${y}"`;
+    // A strong ETag names one representation: the gzip and the plain bytes get different ones.
+    const gzipped = /\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '');
+    const etag = `"${dataVersion}-${key.replace(/[^\w-]/g, '_')}-${z}-${x}-${y}${gzipped ? '-gz' : ''}"`;
     c.header('Cache-Control', cacheControl(c.req.query('v'), dataVersion));
     c.header('ETag', etag);
     c.header('X-Data-Version', dataVersion);
@@ -98,7 +100,7 @@ export function tileRoutes(o: TileRoutesOptions) {
     const gz = await pending;
     if (!gz) return c.body(null, 204);
     c.header('Content-Type', 'application/vnd.mapbox-vector-tile');
-    if (/\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '')) {
+    if (gzipped) {
       c.header('Content-Encoding', 'gzip');
       return c.body(new Uint8Array(gz));
     }

@@ -2,6 +2,10 @@
  * A tile source: one layer of the tile catalog. Sources build their tiles from
  * published data only and return uncompressed MVT bytes, or null for an empty tile.
  */
+/** Tile grid shared by every source: 4096 units per tile side, 64 units of buffer around it. */
+export const TILE_EXTENT = 4096;
+export const TILE_BUFFER = 64;
+
 export interface VectorLayer {
   id: string;
   fields: Record<string, string>;

@@ -134,7 +134,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const etag = res.headers.get('etag')!;
-    expect(etag).toBe(`"${version}-areas-${z}-${x}-${y}"`);
+    expect(etag).toBe(`"${version}-areas-${z}-${x}-${y}-gz"`);
     const tile = new VectorTile(new PbfReader(gunzipSync(Buffer.from(await res.arrayBuffer()))));
     expect(Object.keys(tile.layers).sort()).toEqual(['Quartier', 'Stadtbezirk', 'Stadtteil']);
     const ids = await t.db.query<{ fid: number }>(`SELECT fid FROM published.areas WHERE level = 'Quartier'`);
@@ -149,8 +149,12 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
         Stadtteil_id: expect.any(String),
       });
     }
-    const again = await app.request(url, { headers: { 'If-None-Match': etag } });
+    const again = await app.request(url, { headers: { 'If-None-Match': etag, 'Accept-Encoding': 'gzip' } });
     expect(again.status).toBe(304);
+    // A strong ETag names one representation: the uncompressed bytes have their own.
+    const plain = await app.request(url, { headers: { 'If-None-Match': etag } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('etag')).toBe(`"${version}-areas-${z}-${x}-${y}"`);
   });
 
   it('serves an unversioned or outdated tile URL with a short max-age, and plain bytes without gzip', async () => {
