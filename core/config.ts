@@ -17,6 +17,13 @@ const EnvSchema = z.object({
   DEMO: z.enum(['0', '1']).default('1'),
   /** Bearer token for admin endpoints; admin operations are disabled without it. */
   ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Largest input file an admin may upload, in MiB. */
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(65536).default(1024),
+  /**
+   * PostgreSQL: connection string for pipeline runs started through the server, when
+   * the server itself runs under the read-only role (sql/roles/reader.sql). Default: DATABASE_URL.
+   */
+  PIPELINE_DATABASE_URL: z.string().url().optional(),
   /** Allowed CORS origins, comma-separated; default same-origin only. */
   CORS_ORIGINS: z.string().default(''),
 });
@@ -28,6 +35,8 @@ export type Config = Readonly<{
   dataDir: string;
   demo: boolean;
   adminToken: string | undefined;
+  uploadMaxBytes: number;
+  pipelineDatabaseUrl: string | undefined;
   corsOrigins: readonly string[];
 }>;
 
@@ -47,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     demo: e.DEMO === '1',
     adminToken: e.ADMIN_TOKEN,
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 2 ** 20,
+    pipelineDatabaseUrl: e.PIPELINE_DATABASE_URL ?? e.DATABASE_URL,
     corsOrigins: Object.freeze(
       e.CORS_ORIGINS.split(',')
         .map((s) => s.trim())

@@ -18,7 +18,10 @@ export type ErrorCode =
   | 'database_locked'
   | 'database'
   | 'integrity'
-  | 'unauthorized';
+  | 'unauthorized'
+  | 'forbidden'
+  | 'conflict'
+  | 'payload_too_large';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -30,6 +33,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   database: 500,
   integrity: 500,
   unauthorized: 401,
+  forbidden: 403,
+  conflict: 409,
+  payload_too_large: 413,
 };
 
 export class AppError extends Error {

@@ -8,7 +8,7 @@ import { exportRows, toCsv, toGeoJson } from './export/export.ts';
 import { exportMeta, toXlsx } from './export/xlsx.ts';
 import { loadJob } from './job.ts';
 import { importOffers } from './offers.ts';
-import { runJob, summarise } from './run.ts';
+import { runJob, saveReport, summarise } from './run.ts';
 
 /**
  * The pipeline command line. The only place in the pipeline that exits:
@@ -62,9 +62,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const reportDir = path.join(config.dataDir, 'reports');
     const report = await handle.write((db) => runJob(db, job, { reportDir }));
-    const json = JSON.stringify(report, null, 2);
-    fs.writeFileSync(path.join(reportDir, `${report.runId}.json`), json, { mode: 0o600 });
-    if (values.report) fs.writeFileSync(values.report, json, { mode: 0o600 });
+    saveReport(report, reportDir);
+    if (values.report) fs.writeFileSync(values.report, JSON.stringify(report, null, 2), { mode: 0o600 });
     process.stdout.write(summarise(report) + '\n');
     return 0;
   } finally {

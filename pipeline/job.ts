@@ -224,3 +224,18 @@ export function loadJob(file: string): Job {
   }
   return parseJob(text, file);
 }
+
+/** Every input file a job reads (absolute paths), e.g. to confine uploaded jobs to their directory. */
+export function jobFiles(job: Job): string[] {
+  return [
+    ...job.boundaries.map((b) => b.file),
+    job.addresses.file,
+    job.schools.file,
+    ...(job.schools.sozialindex ? [job.schools.sozialindex.file] : []),
+    ...job.records.map((r) => r.file),
+    ...job.indicators.flatMap((i) => [i.file, i.definitions]),
+    ...(job.offers ? [job.offers.file] : []),
+    ...(job.gemeinden ? [job.gemeinden.file] : []),
+    ...(job.streetAliases ? [job.streetAliases.file] : []),
+  ];
+}

@@ -62,6 +62,13 @@ export interface RunReport {
   quarantineFile: string;
 }
 
+/** Writes the report next to the quarantine file (owner-only) and returns its path. */
+export function saveReport(report: RunReport, reportDir: string): string {
+  const file = path.join(reportDir, `${report.runId}.json`);
+  fs.writeFileSync(file, JSON.stringify(report, null, 2), { mode: 0o600 });
+  return file;
+}
+
 export function newRunId(now = new Date()): string {
   return `${now
     .toISOString()

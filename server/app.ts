@@ -8,8 +8,12 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Database } from '../core/db/index.ts';
+import type { DatabaseHandle } from '../core/db/open.ts';
 import { AppError } from '../core/errors.ts';
 import { log } from '../core/log.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { pipelineRunner } from './admin/runner.ts';
+import { uploadStore } from './admin/uploads.ts';
 import { areasRepository } from './areas/repository.ts';
 import { areaRoutes, levelRoutes } from './areas/routes.ts';
 import { exportRoutes } from './export/routes.ts';
@@ -21,6 +25,7 @@ import { indicatorRoutes } from './indicators/routes.ts';
 import { offersRepository } from './offers/repository.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { docsPage, openApiDocument } from './openapi.ts';
+import { createPauseGate } from './pause.ts';
 import { createPublicationState, type PublicationState } from './publication.ts';
 import { runsRepository } from './runs/repository.ts';
 import { runRoutes } from './runs/routes.ts';
@@ -42,6 +47,14 @@ export interface AppOptions {
   /** Built web app to serve at /; none when absent. */
   webDist?: string | null;
   attribution?: string;
+  /** Admin operations (uploads, pipeline runs); they answer 403 without a token. */
+  admin?: {
+    token: string | undefined;
+    handle: Pick<DatabaseHandle, 'writeElsewhere'>;
+    /** DATA_DIR: uploads go to DATA_DIR/uploads, run reports to DATA_DIR/reports. */
+    dataDir: string;
+    uploadMaxBytes: number;
+  };
 }
 
 /**
@@ -64,6 +77,24 @@ export function createApp(o: AppOptions) {
   const attribution = o.attribution ?? 'Quartiersmonitor · Schulstatistik, eigene Berechnung';
 
   const app = new Hono();
+  const gate = createPauseGate();
+  const admin = o.admin?.token ? o.admin : null;
+  const uploads = admin ? uploadStore(path.join(admin.dataDir, 'uploads')) : null;
+  const runner =
+    admin && uploads
+      ? pipelineRunner({
+          handle: admin.handle,
+          pause: gate.pause,
+          uploads,
+          reportDir: path.join(admin.dataDir, 'reports'),
+          onPublished: async () => {
+            publication.invalidate();
+            await warmUp(app);
+          },
+        })
+      : null;
+  const isAdmin = (p: string) => p.startsWith('/api/admin/');
+
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -85,14 +116,17 @@ export function createApp(o: AppOptions) {
     app.use('/api/*', allow);
     app.use('/tiles/*', allow);
   }
-  app.use(
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new AppError('bad_request', 'request body too large');
-      },
-    }),
-  );
+  const smallBodies = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', 'request body too large (64 KiB at most)');
+    },
+  });
+  // Uploads have their own limit (UPLOAD_MAX_MB) and stream to disk.
+  app.use('*', (c, next) => (c.req.method === 'PUT' && c.req.path.startsWith('/api/admin/files/') ? next() : smallBodies(c, next)));
+  // Requests that read the database wait while an embedded publication is switched in; admin requests do not read it.
+  app.use('/api/*', (c, next) => (isAdmin(c.req.path) ? next() : gate.middleware(c, next)));
+  app.use('/tiles/*', gate.middleware);
 
   app.route('/api/health', healthRoutes({ getDb: o.getDb, publication }));
   app.route('/api/levels', levelRoutes({ areas, publication }));
@@ -104,6 +138,7 @@ export function createApp(o: AppOptions) {
   app.route('/api/geocode', geocodeRoutes({ geocode, publication }));
   app.route('/api/runs', runRoutes({ runs: runsRepository(o.getDb), publication }));
   app.route('/api/export', exportRoutes({ getDb: o.getDb, publication }));
+  app.route('/api/admin', adminRoutes({ token: admin?.token, uploads, runner, uploadMaxBytes: admin?.uploadMaxBytes ?? 0 }));
   const openapi = openApiDocument(API_VERSION);
   app.get('/api/openapi.json', (c) => c.json(openapi));
   app.get('/api/docs', (c) => c.html(docsPage(openapi)));

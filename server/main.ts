@@ -30,7 +30,12 @@ async function main() {
     process.stdout.write(summarise(report) + '\n');
   }
 
-  const app = createApp({ getDb: () => handle.db, publication, corsOrigins: config.corsOrigins });
+  const app = createApp({
+    getDb: () => handle.db,
+    publication,
+    corsOrigins: config.corsOrigins,
+    admin: { token: config.adminToken, handle, dataDir: config.dataDir, uploadMaxBytes: config.uploadMaxBytes },
+  });
   await warmUp(app);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const pub = publication.current();

@@ -278,3 +278,31 @@ export type LevelListBody = z.infer<typeof LevelList>;
 export type AreaProfileBody = z.infer<typeof AreaProfile>;
 export type OfferListBody = z.infer<typeof OfferList>;
 export type GeocodeListBody = z.infer<typeof GeocodeList>;
+
+// ---------------------------------------------------------------- admin
+
+export const StartRunBody = z.strictObject({
+  /** Name of an uploaded job file (JSON or YAML); its inputs must be uploaded files too. */
+  job: z.string().min(1).max(400),
+  /** `run`: the whole pipeline; `offers`: re-import the job's offers only. */
+  kind: z.enum(['run', 'offers']).default('run'),
+});
+
+export const AdminTask = z.object({
+  id: z.string(),
+  kind: z.enum(['run', 'offers']),
+  job: z.string(),
+  state: z.enum(['running', 'published', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: z.string().nullable(),
+  runId: z.string().nullable(),
+  dataVersion: z.string().nullable(),
+  summary: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+export const UploadedFile = z.object({ name: z.string(), bytes: z.number().int(), sha256: z.string() });
+export const UploadList = z.object({
+  files: z.array(z.object({ name: z.string(), bytes: z.number().int(), modified: z.string() })),
+});

@@ -35,9 +35,7 @@ export function recover(dataDir: string): void {
  * dies, the live database is untouched.
  */
 export async function withEmbeddedCopy<T>(dataDir: string, work: (db: Database) => Promise<T>): Promise<T> {
-  const p = pgdataPaths(dataDir);
-  recover(dataDir);
-  if (fs.existsSync(p.live)) fs.cpSync(p.live, p.next, { recursive: true });
+  const p = prepareCopy(dataDir);
   let result: T;
   try {
     const db = await openPglite({ pgdata: p.next });
@@ -51,10 +49,32 @@ export async function withEmbeddedCopy<T>(dataDir: string, work: (db: Database) 
     fs.rmSync(p.next, { recursive: true, force: true });
     throw err;
   }
+  switchIn(dataDir);
+  return result;
+}
+
+/**
+ * First half of a run on a copy: copies the live database to `pgdata.next`. The
+ * live database must be closed (a copy of an open PGlite directory may not open).
+ */
+export function prepareCopy(dataDir: string): ReturnType<typeof pgdataPaths> {
+  const p = pgdataPaths(dataDir);
+  recover(dataDir);
+  if (fs.existsSync(p.live)) fs.cpSync(p.live, p.next, { recursive: true });
+  return p;
+}
+
+/** Second half: makes `pgdata.next` the live database. The live database must be closed. */
+export function switchIn(dataDir: string): void {
+  const p = pgdataPaths(dataDir);
   if (fs.existsSync(p.live)) fs.renameSync(p.live, p.old);
   fs.renameSync(p.next, p.live);
   fs.rmSync(p.old, { recursive: true, force: true });
-  return result;
+}
+
+/** Drops a copy that will not be switched in. */
+export function discardCopy(dataDir: string): void {
+  fs.rmSync(pgdataPaths(dataDir).next, { recursive: true, force: true });
 }
 
 /** Opens the live database, creating an empty migrated one first when there is none. */

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { openPostgres, lockDataDir, type Database } from './index.ts';
-import { openEmbedded, withEmbeddedCopy } from './embedded.ts';
+import { discardCopy, openEmbedded, pgdataPaths, prepareCopy, switchIn, withEmbeddedCopy } from './embedded.ts';
 import { migrate } from './migrate.ts';
 
 /**
@@ -9,13 +9,30 @@ import { migrate } from './migrate.ts';
  */
 export interface DatabaseHandle {
   db: Database;
-  /** Runs a writing job (a pipeline run). Embedded: on a copy, switched in by rename, then reopened. */
+  /** Runs a writing job (a pipeline run) in this process. Embedded: on a copy, switched in by rename, then reopened. */
   write<T>(work: (db: Database) => Promise<T>): Promise<T>;
+  /**
+   * Lets another process (the pipeline worker) write the next publication while
+   * this one keeps serving. Embedded: a copy of the live database, switched in
+   * when `work` resolved; `pause` holds requests back during the two moments the
+   * live database is closed (to copy it, and to switch the copy in). PostgreSQL:
+   * the database itself, through the pipeline's connection string.
+   */
+  writeElsewhere<T>(work: (target: WriteTarget) => Promise<T>, pause: Pause): Promise<T>;
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
+/** Where a pipeline worker writes. */
+export type WriteTarget = { engine: 'pglite'; pgdata: string } | { engine: 'postgres'; url: string };
+
+/** Runs `fn` while no request is being served and none starts. */
+export type Pause = <T>(fn: () => Promise<T>) => Promise<T>;
+
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & { pipelineDatabaseUrl?: string },
+): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
+    const url = config.pipelineDatabaseUrl ?? config.databaseUrl;
     const db = await openPostgres(config.databaseUrl);
     try {
       await migrate(db);
@@ -23,7 +40,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
       await db.close();
       throw err;
     }
-    return { db, write: (work) => work(db), close: () => db.close() };
+    return {
+      db,
+      write: (work) => work(db),
+      writeElsewhere: (work) => work({ engine: 'postgres', url }),
+      close: () => db.close(),
+    };
   }
 
   const unlock = lockDataDir(config.dataDir);
@@ -43,6 +65,27 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
       } finally {
         handle.db = await openEmbedded(config.dataDir);
       }
+    },
+    async writeElsewhere(work, pause) {
+      const reopen = async (between: () => void) => {
+        await handle.db.close();
+        try {
+          between();
+        } finally {
+          handle.db = await openEmbedded(config.dataDir);
+        }
+      };
+      await pause(() => reopen(() => prepareCopy(config.dataDir)));
+      const { next } = pgdataPaths(config.dataDir);
+      let result;
+      try {
+        result = await work({ engine: 'pglite', pgdata: next });
+      } catch (err) {
+        discardCopy(config.dataDir);
+        throw err;
+      }
+      await pause(() => reopen(() => switchIn(config.dataDir)));
+      return result;
     },
     async close() {
       await handle.db.close();
