@@ -26,6 +26,7 @@ import { offersRepository } from './offers/repository.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { docsPage, openApiDocument } from './openapi.ts';
 import { createPauseGate } from './pause.ts';
+import { responseCache } from './response-cache.ts';
 import { createPublicationState, type PublicationState } from './publication.ts';
 import { runsRepository } from './runs/repository.ts';
 import { runRoutes } from './runs/routes.ts';
@@ -127,6 +128,11 @@ export function createApp(o: AppOptions) {
   // Requests that read the database wait while an embedded publication is switched in; admin requests do not read it.
   app.use('/api/*', (c, next) => (isAdmin(c.req.path) ? next() : gate.middleware(c, next)));
   app.use('/tiles/*', gate.middleware);
+  // Read-only JSON derived from the publication alone; not health, runs (a failed run changes them
+  // without a new data version), exports (large, streamed once) or admin.
+  const cached = responseCache({ publication });
+  const cacheable = /^\/api\/(levels|indicators|areas|schools|flows|offers|geocode)(\/|$)/;
+  app.use('/api/*', (c, next) => (cacheable.test(c.req.path) ? cached(c, next) : next()));
 
   app.route('/api/health', healthRoutes({ getDb: o.getDb, publication }));
   app.route('/api/levels', levelRoutes({ areas, publication }));
