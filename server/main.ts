@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { serve } from '@hono/node-server';
 import { loadConfig } from '../core/config.ts';
 import { openDatabase } from '../core/db/open.ts';
 import { AppError } from '../core/errors.ts';
@@ -8,6 +7,7 @@ import { ensureDemoInputs } from '../fixtures/demo.ts';
 import { loadJob } from '../pipeline/job.ts';
 import { runJob, summarise } from '../pipeline/run.ts';
 import { createApp, warmUp } from './app.ts';
+import { createHttpServer } from './http.ts';
 import { createPublicationState } from './publication.ts';
 import { ensureWebBuild } from './web-build.ts';
 
@@ -37,11 +37,11 @@ async function main() {
     admin: { token: config.adminToken, handle, dataDir: config.dataDir, uploadMaxBytes: config.uploadMaxBytes },
   });
   await warmUp(app);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const pub = publication.current();
-    void pub.then((p) => {
-      log.info('listening', { port: info.port, engine: handle.db.engine, dataVersion: p?.dataVersion ?? null });
-      process.stdout.write(`\nQuartiersmonitor läuft: http://localhost:${info.port}\n`);
+  const server = createHttpServer(app.fetch).listen(config.port, config.host, () => {
+    const port = (server.address() as { port: number }).port;
+    void publication.current().then((p) => {
+      log.info('listening', { port, engine: handle.db.engine, dataVersion: p?.dataVersion ?? null });
+      process.stdout.write(`\nQuartiersmonitor läuft: http://localhost:${port}\n`);
     });
   });
 

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import { openDatabase } from '../core/db/open.ts';
+import { createApp, warmUp } from '../server/app.ts';
+import { createHttpServer } from '../server/http.ts';
+
+/**
+ * The server side of the throughput benchmarks, run as its own process (pinned to
+ * one core by the caller):
+ *   app  <dataDir> <port>             the Quartiersmonitor server on a published database
+ *   bare <fixture.json> <port>        a bare node:http server answering each path with the
+ *                                     recorded status, headers and bytes from memory
+ * Prints "ready" when listening.
+ */
+const [mode, source, port] = process.argv.slice(2) as [string, string, string];
+
+if (mode === 'app') {
+  const handle = await openDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: source });
+  const app = createApp({ getDb: () => handle.db, webDist: null });
+  await warmUp(app);
+  createHttpServer(app.fetch).listen(Number(port), '127.0.0.1', () => process.stdout.write('ready\n'));
+} else {
+  type Recorded = { status: number; headers: Record<string, string>; body: string };
+  const recorded = new Map(
+    Object.entries(JSON.parse(fs.readFileSync(source, 'utf8')) as Record<string, Recorded>).map(([path, r]) => [
+      path,
+      // Flat header arrays and a content length: the cheapest way node:http can answer.
+      {
+        status: r.status,
+        headers: [...Object.entries(r.headers).flat(), 'content-length', String(Buffer.from(r.body, 'base64').length)],
+        bytes: Buffer.from(r.body, 'base64'),
+      },
+    ]),
+  );
+  http
+    .createServer((req, res) => {
+      const r = recorded.get(req.url ?? '');
+      if (!r) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(r.status, r.headers);
+      res.end(r.bytes);
+    })
+    .listen(Number(port), '127.0.0.1', () => process.stdout.write('ready\n'));
+}

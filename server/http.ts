@@ -1,0 +1,80 @@
+import http from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+
+/**
+ * The HTTP server in front of the app. Responses to versioned URLs (`?v=<data
+ * version>`) that the app marks immutable never change, so they are kept, with
+ * every header the app set, and answered straight from memory at the node:http
+ * level. A warm versioned tile costs a map lookup and a write — what a bare static
+ * server costs — instead of a trip through the framework. Everything else, and
+ * the first request for each URL, goes to the app.
+ */
+export interface ImmutableCacheOptions {
+  maxEntries?: number; // 20,000 responses
+  maxBytes?: number; // 256 MiB of bodies
+}
+
+interface Kept {
+  /** Flat [name, value, …]: the cheapest form for writeHead. */
+  headers: string[];
+  body: Buffer;
+  etag: string | undefined;
+}
+
+export function createHttpServer(fetch: (request: Request) => Response | Promise<Response>, o: ImmutableCacheOptions = {}): http.Server {
+  const maxEntries = o.maxEntries ?? 20000;
+  const maxBytes = o.maxBytes ?? 256 * 2 ** 20;
+  const kept = new Map<string, Kept>();
+  let bytes = 0;
+  const appListener = getRequestListener(fetch);
+
+  function keep(key: string, entry: Kept) {
+    while (kept.size >= maxEntries || (bytes + entry.body.length > maxBytes && kept.size > 0)) {
+      const [oldest, old] = kept.entries().next().value!;
+      kept.delete(oldest);
+      bytes -= old.body.length;
+    }
+    kept.set(key, entry);
+    bytes += entry.body.length;
+  }
+
+  function send(req: http.IncomingMessage, res: http.ServerResponse, k: Kept) {
+    if (k.etag && req.headers['if-none-match']?.split(/\s*,\s*/).includes(k.etag)) {
+      const rest = k.headers.filter((_, i, a) => !/^content-/.test(a[i - (i % 2)]!));
+      res.writeHead(304, rest).end();
+      return;
+    }
+    res.writeHead(200, k.headers).end(k.body);
+  }
+
+  async function viaApp(req: http.IncomingMessage, res: http.ServerResponse, key: string) {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+    headers.delete('if-none-match'); // keep the full response; conditionals are answered from it
+    const response = await fetch(new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { headers }));
+    const body = Buffer.from(await response.arrayBuffer());
+    const out: string[] = [];
+    response.headers.forEach((v, k) => k !== 'content-length' && out.push(k, v));
+    out.push('content-length', String(body.length));
+    if (response.status === 200 && /\bimmutable\b/.test(response.headers.get('cache-control') ?? '')) {
+      const entry: Kept = { headers: out, body, etag: response.headers.get('etag') ?? undefined };
+      keep(key, entry);
+      send(req, res, entry);
+      return;
+    }
+    res.writeHead(response.status, out).end(response.status === 204 || response.status === 304 ? undefined : body);
+  }
+
+  return http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (req.method !== 'GET' || !/[?&]v=/.test(url)) return appListener(req, res);
+    // The representation depends on the encoding only (Vary: Accept-Encoding).
+    const key = `${/\bgzip\b/.test(req.headers['accept-encoding'] ?? '') ? 'gz' : 'id'} ${url}`;
+    const hit = kept.get(key);
+    if (hit) return send(req, res, hit);
+    viaApp(req, res, key).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"internal","message":"internal error"}}');
+    });
+  });
+}
