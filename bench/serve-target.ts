@@ -18,6 +18,12 @@ if (mode === 'app') {
   const handle = await openDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: source });
   const app = createApp({ getDb: () => handle.db, webDist: null });
   await warmUp(app);
+  // SIGUSR2: collect garbage, then report memory (the soak reads it before and after).
+  process.on('SIGUSR2', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    process.stdout.write(`memory ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external })}\n`);
+  });
   createHttpServer(app.fetch).listen(Number(port), '127.0.0.1', () => process.stdout.write('ready\n'));
 } else {
   type Recorded = { status: number; headers: Record<string, string>; body: string };

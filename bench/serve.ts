@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { coveringTiles, demoDatabase, machine, median } from './lib.ts';
@@ -7,7 +8,8 @@ import { coveringTiles, demoDatabase, machine, median } from './lib.ts';
 /**
  * Warm throughput and soak of the server, each against a baseline in the same run:
  * - tiles: a mix of z8–z14 area tiles of the demo city; values: /api/indicators/{id}/values
- *   for all Quartiere, one path per indicator. 16 connections, `seconds` each, `runs`
+ *   for all Quartiere, one path per indicator, pinned to the data version as the web app
+ *   asks (`&v=`), and for information unpinned (through the framework and its cache). 16 connections, `seconds` each, `runs`
  *   times; the load generator pinned to core 0, the servers to core 1. Baseline: a bare
  *   node:http server answering the same paths with the same recorded response (status,
  *   every header, body bytes) from memory.
@@ -22,7 +24,7 @@ const dataDir = path.join(tmp, 'data');
 await (await demoDatabase({ url: process.env.BENCH_DATABASE_URL, dataDir })).close();
 
 function pinned(core: number, args: string[]): ChildProcess {
-  return spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', ...args], {
+  return spawn('taskset', ['-c', String(core), process.execPath, '--expose-gc', '--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'warn' },
   });
@@ -55,14 +57,40 @@ async function load(port: number, paths: string[], connections: number, duration
   return JSON.parse(out) as LoadResult;
 }
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** The server's memory after a full garbage collection (serve-target answers SIGUSR2). */
+async function memoryAfterGc(server: ChildProcess): Promise<{ rss: number; heapUsed: number; external: number }> {
+  const line = new Promise<string>((resolve) => {
+    const on = (d: Buffer) => {
+      const m = /memory (\{.*\})/.exec(d.toString());
+      if (m) {
+        server.stdout!.off('data', on);
+        resolve(m[1]!);
+      }
+    };
+    server.stdout!.on('data', on);
+  });
+  server.kill('SIGUSR2');
+  return JSON.parse(await line);
+}
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 // The app, and what it answers: recorded for the bare server.
 const appPort = 18080;
 const barePort = 18081;
 const app = await startTarget(['app', dataDir, String(appPort)]);
 const base = `http://127.0.0.1:${appPort}`;
-const get = (p: string) => fetch(base + p, { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
+/** GET with gzip accepted, over node:http: fetch would decompress the body and the recording would lie. */
+function get(p: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(base + p, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
 const health = (await (await fetch(`${base}/api/health`)).json()) as { dataVersion: string };
 const areasJson = (await (await fetch(`${base}/tiles/areas.json`)).json()) as { bounds: number[] };
 const indicators = ((await (await fetch(`${base}/api/indicators`)).json()) as { indicators: { id: string }[] }).indicators;
@@ -73,32 +101,36 @@ async function record(paths: string[]): Promise<string[]> {
   const kept: string[] = [];
   for (const p of paths) {
     const res = await get(p);
-    const body = Buffer.from(await res.arrayBuffer());
     if (res.status !== 200) continue;
     // Every header the app sent: the baseline answers with the very same response.
     const headers: Record<string, string> = {};
     // (Hop-by-hop and per-response headers excluded: node:http writes its own.)
-    res.headers.forEach(
-      (v, k) => !['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k) && (headers[k] = v),
-    );
-    recorded[p] = { status: res.status, headers, body: body.toString('base64') };
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (typeof v === 'string' && !['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)) headers[k] = v;
+    }
+    recorded[p] = { status: res.status, headers, body: res.body.toString('base64') };
     kept.push(p);
   }
   return kept;
 }
 const tilePaths = await record(tileList.map(([z, x, y]) => `/tiles/areas/${z}/${x}/${y}.mvt?v=${health.dataVersion}`));
-const valuePaths = await record(indicators.map((i) => `/api/indicators/${i.id}/values?level=Quartier`));
+// As the web app asks (pinned to the data version), and unpinned, which goes through the framework.
+const valuePaths = await record(indicators.map((i) => `/api/indicators/${i.id}/values?level=Quartier&v=${health.dataVersion}`));
+const unpinnedPaths = await record(indicators.map((i) => `/api/indicators/${i.id}/values?level=Quartier`));
 fs.writeFileSync(path.join(tmp, 'fixture.json'), JSON.stringify(recorded));
 const bare = await startTarget(['bare', path.join(tmp, 'fixture.json'), String(barePort)]);
 
 const results: Record<string, { app: number[]; bare: number[]; ratio: number[] }> = {
   tiles: { app: [], bare: [], ratio: [] },
   values: { app: [], bare: [], ratio: [] },
+  'values unpinned': { app: [], bare: [], ratio: [] },
 };
+// runs = 0: only the soak.
 for (let r = 0; r < runs; r++) {
   for (const [name, paths] of [
     ['tiles', tilePaths],
     ['values', valuePaths],
+    ['values unpinned', unpinnedPaths],
   ] as const) {
     const b = await load(barePort, paths, 16, seconds);
     const a = await load(appPort, paths, 16, seconds);
@@ -136,21 +168,23 @@ const soakPaths = [
   '/api/geocode?q=Haupt',
   '/api/health',
 ];
-for (const p of soakPaths) await (await get(p)).arrayBuffer(); // warm, as a server in use is
-const rssBefore = rssMb(app.pid!);
+for (const p of soakPaths) await get(p); // warm, as a server in use is
+const before = await memoryAfterGc(app);
 const soak = await load(appPort, soakPaths, 64, soakSeconds);
-const rssAfter = rssMb(app.pid!);
+await new Promise((r) => setTimeout(r, 2000)); // let the sockets close
+const after = await memoryAfterGc(app);
 app.kill();
 fs.rmSync(tmp, { recursive: true, force: true });
 
 const count5xx = Object.entries(soak.statusCodes)
   .filter(([s]) => Number(s) >= 500)
   .reduce((n, [, v]) => n + v.count, 0);
-const line = (name: string, target: number) => {
+const line = (name: string, target: number | null) => {
   const r = results[name]!;
+  if (r.ratio.length === 0) return '';
   return (
     `${name}: app median ${median(r.app).toFixed(0)} req/s, bare node:http median ${median(r.bare).toFixed(0)} req/s; ` +
-    `ratio median ${(100 * median(r.ratio)).toFixed(1)} % (runs ${r.ratio.map((x) => (100 * x).toFixed(1)).join(', ')}; target ≥ ${target} %)\n`
+    `ratio median ${(100 * median(r.ratio)).toFixed(1)} % (runs ${r.ratio.map((x) => (100 * x).toFixed(1)).join(', ')}${target === null ? '' : `; target ≥ ${target} %`})\n`
   );
 };
 process.stdout.write(
@@ -158,9 +192,11 @@ process.stdout.write(
     `engine: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; ${tilePaths.length} tiles, ${valuePaths.length} value paths; ${runs} runs × ${seconds} s, 16 connections, load on core 0, servers on core 1\n` +
     line('tiles', 90) +
     line('values', 80) +
+    line('values unpinned', null) +
     `soak: ${soakSeconds} s, 64 connections, ${soakPaths.length} paths: ${soak.total} requests, ${count5xx} 5xx, ${soak.errors} errors, ${soak.timeouts} timeouts; ` +
     `status ${Object.entries(soak.statusCodes)
       .map(([s, v]) => `${s}×${v.count}`)
       .join(', ')}; p99 ${soak.latencyP99} ms\n` +
-    `server memory (RSS): ${rssBefore.toFixed(1)} MB before, ${rssAfter.toFixed(1)} MB after, growth ${(rssAfter - rssBefore).toFixed(1)} MB (target < 50 MB)\n`,
+    `server memory after a full GC, before → after: RSS ${mb(before.rss)} → ${mb(after.rss)} MiB (growth ${mb(after.rss - before.rss)} MiB; target < 50 MB), ` +
+    `JS heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MiB, external ${mb(before.external)} → ${mb(after.external)} MiB\n`,
 );

@@ -21,11 +21,22 @@ interface Kept {
   etag: string | undefined;
 }
 
+/**
+ * One request header, read from rawHeaders: `req.headers` builds an object of all
+ * headers on first access, which on this path costs more than the rest of the answer.
+ */
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) return raw[i + 1];
+  return undefined;
+}
+
 export function createHttpServer(fetch: (request: Request) => Response | Promise<Response>, o: ImmutableCacheOptions = {}): http.Server {
   const maxEntries = o.maxEntries ?? 20000;
   const maxBytes = o.maxBytes ?? 256 * 2 ** 20;
   const kept = new Map<string, Kept>();
   let bytes = 0;
+  let version: string | null = null;
   const appListener = getRequestListener(fetch);
 
   function keep(key: string, entry: Kept) {
@@ -39,7 +50,12 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
   }
 
   function send(req: http.IncomingMessage, res: http.ServerResponse, k: Kept) {
-    if (k.etag && req.headers['if-none-match']?.split(/\s*,\s*/).includes(k.etag)) {
+    if (
+      k.etag &&
+      header(req, 'if-none-match')
+        ?.split(/\s*,\s*/)
+        .includes(k.etag)
+    ) {
       const rest = k.headers.filter((_, i, a) => !/^content-/.test(a[i - (i % 2)]!));
       res.writeHead(304, rest).end();
       return;
@@ -53,6 +69,14 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
     headers.delete('if-none-match'); // keep the full response; conditionals are answered from it
     const response = await fetch(new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { headers }));
     const body = Buffer.from(await response.arrayBuffer());
+    // A new publication drops everything kept from the previous one (a withdrawn
+    // publication must not live on in memory behind its old URLs).
+    const answered = response.headers.get('x-data-version');
+    if (answered && answered !== version) {
+      kept.clear();
+      bytes = 0;
+      version = answered;
+    }
     const out: string[] = [];
     response.headers.forEach((v, k) => k !== 'content-length' && out.push(k, v));
     out.push('content-length', String(body.length));
@@ -69,7 +93,7 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
     const url = req.url ?? '/';
     if (req.method !== 'GET' || !/[?&]v=/.test(url)) return appListener(req, res);
     // The representation depends on the encoding only (Vary: Accept-Encoding).
-    const key = `${/\bgzip\b/.test(req.headers['accept-encoding'] ?? '') ? 'gz' : 'id'} ${url}`;
+    const key = `${/\bgzip\b/.test(header(req, 'accept-encoding') ?? '') ? 'gz' : 'id'} ${url}`;
     const hit = kept.get(key);
     if (hit) return send(req, res, hit);
     viaApp(req, res, key).catch(() => {

@@ -6,8 +6,13 @@ import * as S from './schemas.ts';
  * the same ones the routes validate with and the web app takes its types from.
  */
 interface Operation {
+  method?: 'get' | 'put' | 'post' | 'delete'; // get
   path: string;
   summary: string;
+  /** Admin operation: bearer token required. */
+  admin?: true;
+  body?: z.ZodType | { contentTypes: string[] };
+  status?: number; // 200
   params?: string[];
   query?: z.ZodObject;
   response: z.ZodType | { contentTypes: string[] };
@@ -17,7 +22,7 @@ const OPERATIONS: Operation[] = [
   {
     path: '/api/health',
     summary: 'Status, engine, schema and data version',
-    response: z.object({ status: z.string(), dataVersion: z.string().nullable() }),
+    response: S.Health,
   },
   { path: '/api/levels', summary: 'Boundary levels, coarse to fine', response: S.LevelList },
   { path: '/api/indicators', summary: 'The indicator registry with all metadata', response: S.IndicatorList },
@@ -71,6 +76,43 @@ const OPERATIONS: Operation[] = [
     query: S.ExportQuery,
     response: { contentTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/geo+json'] },
   },
+  { path: '/api/admin/files', summary: 'Uploaded input files', admin: true, response: S.UploadList },
+  {
+    method: 'put',
+    path: '/api/admin/files/{name}',
+    summary: 'Upload an input file (up to 4 folder levels, e.g. out/schueler.csv)',
+    admin: true,
+    params: ['name'],
+    body: { contentTypes: ['application/octet-stream'] },
+    status: 201,
+    response: S.UploadedFile,
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/files/{name}',
+    summary: 'Delete an uploaded file',
+    admin: true,
+    params: ['name'],
+    status: 204,
+    response: { contentTypes: [] },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/runs',
+    summary: 'Start a pipeline run on an uploaded job; one at a time (409 otherwise)',
+    admin: true,
+    body: S.StartRunBody,
+    status: 202,
+    response: z.object({ task: S.AdminTask }),
+  },
+  { path: '/api/admin/runs', summary: 'Runs started through the server', admin: true, response: z.object({ tasks: z.array(S.AdminTask) }) },
+  {
+    path: '/api/admin/runs/{id}',
+    summary: 'One run started through the server',
+    admin: true,
+    params: ['id'],
+    response: z.object({ task: S.AdminTask }),
+  },
 ];
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -96,7 +138,22 @@ export function openApiDocument(version: string) {
         ? { description: 'OK', content: Object.fromEntries(op.response.contentTypes.map((t) => [t, {}])) }
         : { description: 'OK', content: { 'application/json': { schema: json(op.response, 'output') } } };
     const error = { description: 'Error', content: { 'application/json': { schema: json(S.ErrorBody, 'output') } } };
-    paths[op.path] = { get: { summary: op.summary, parameters, responses: { 200: ok, 400: error, 404: error } } };
+    const requestBody = !op.body
+      ? undefined
+      : 'contentTypes' in op.body
+        ? { required: true, content: Object.fromEntries(op.body.contentTypes.map((t) => [t, {}])) }
+        : { required: true, content: { 'application/json': { schema: json(op.body, 'input') } } };
+    const responses = { [op.status ?? 200]: ok, 400: error, 404: error, ...(op.admin ? { 401: error, 403: error } : {}) };
+    paths[op.path] = {
+      ...(paths[op.path] as object),
+      [op.method ?? 'get']: {
+        summary: op.summary,
+        parameters,
+        ...(requestBody ? { requestBody } : {}),
+        ...(op.admin ? { security: [{ bearer: [] }] } : {}),
+        responses,
+      },
+    };
   }
   return {
     openapi: '3.1.0',
@@ -107,21 +164,19 @@ export function openApiDocument(version: string) {
         'Published, disclosure-controlled aggregates only. Every JSON response names the data version it was read from; `?v=<dataVersion>` makes a URL immutable.',
     },
     paths,
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } } },
   };
 }
 
 /** A readable page listing the operations; self-contained (no CDN, CSP-safe). */
 export function docsPage(doc: ReturnType<typeof openApiDocument>): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  const ops = Object.entries(
-    doc.paths as Record<
-      string,
-      { get: { summary: string; parameters: { name: string; in: string; required: boolean; description?: string }[] } }
-    >,
-  )
+  type Doc = { summary: string; parameters: { name: string; in: string; required: boolean; description?: string }[] };
+  const ops = Object.entries(doc.paths as Record<string, Record<string, Doc>>)
+    .flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => [p, m, op] as const))
     .map(
-      ([p, { get }]) =>
-        `<section><h2><code>GET ${esc(p)}</code></h2><p>${esc(get.summary)}</p>${
+      ([p, method, get]) =>
+        `<section><h2><code>${method.toUpperCase()} ${esc(p)}</code></h2><p>${esc(get.summary)}</p>${
           get.parameters.length
             ? `<table><thead><tr><th>Parameter</th><th>in</th><th>Pflicht</th><th>Beschreibung</th></tr></thead><tbody>${get.parameters
                 .map(

@@ -77,6 +77,15 @@ export const Indicator = z.object({
   stichtag: z.string(),
 });
 
+export const Health = z.object({
+  status: z.literal('ok'),
+  engine: z.enum(['pglite', 'postgres']),
+  schemaVersion: z.number().int(),
+  dataVersion: DataVersion,
+  publishedAt: z.string().nullable(),
+  municipality: z.string().nullable(),
+});
+
 export const IndicatorList = z.object({ dataVersion: DataVersion, schuljahre: z.array(z.string()), indicators: z.array(Indicator) });
 
 export const LevelList = z.object({

@@ -409,12 +409,21 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
       '/api/geocode',
       '/api/runs',
       '/api/export/{level}.{format}',
+      '/api/admin/files',
+      '/api/admin/files/{name}',
+      '/api/admin/runs',
+      '/api/admin/runs/{id}',
     ]);
+    expect(Object.keys(doc.paths['/api/admin/files/{name}']).sort()).toEqual(['delete', 'put']);
+    expect(doc.paths['/api/admin/runs'].post).toMatchObject({ security: [{ bearer: [] }], responses: { 202: { description: 'OK' } } });
+    expect(doc.paths['/api/admin/runs'].post.requestBody.content['application/json'].schema.required).toEqual(['job']);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const q = doc.paths['/api/offers'].get.parameters;
     expect(q.find((p: { name: string }) => p.name === 'radius')).toMatchObject({ in: 'query', required: false, description: 'metres' });
     expect(doc.paths['/api/geocode'].get.parameters.find((p: { name: string }) => p.name === 'q').required).toBe(true);
     const html = await (await app.request('/api/docs')).text();
     expect(html).toContain('<a href="/api/openapi.json">');
     expect(html).toContain('GET /api/schools/{schulnummer}/catchment');
+    expect(html).toContain('POST /api/admin/runs');
   });
 });

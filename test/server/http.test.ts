@@ -1,6 +1,12 @@
+import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../core/db/index.ts';
+import { createApp } from '../../server/app.ts';
 import { createHttpServer } from '../../server/http.ts';
 
 /** The node:http front: immutable versioned responses from memory, everything else through the app. */
@@ -8,9 +14,11 @@ describe('HTTP server with the immutable response cache', () => {
   let calls = 0;
   let base = '';
   const app = new Hono();
+  let version = 'abc';
   app.get('/t', (c) => {
     calls++;
-    const current = c.req.query('v') === 'abc';
+    const current = c.req.query('v') === version;
+    c.header('X-Data-Version', version);
     c.header('Cache-Control', current ? 'public, max-age=31536000, immutable' : 'public, max-age=60');
     c.header('ETag', '"abc-t"');
     c.header('X-Extra', 'kept');
@@ -45,6 +53,17 @@ describe('HTTP server with the immutable response cache', () => {
     expect(calls).toBe(1);
   });
 
+  it('drops what it kept when a response names a new data version', async () => {
+    await fetch(`${base}/t?v=abc`);
+    calls = 0;
+    version = 'def';
+    await fetch(`${base}/t?v=def`); // the new publication, answered by the app
+    const old = await fetch(`${base}/t?v=abc`);
+    expect(calls).toBe(2); // the old URL is no longer answered from memory
+    expect(old.headers.get('cache-control')).toBe('public, max-age=60');
+    version = 'abc';
+  });
+
   it.each([
     ['an unversioned URL', '/t'],
     ['an outdated version', '/t?v=old'],
@@ -54,5 +73,59 @@ describe('HTTP server with the immutable response cache', () => {
     const statuses = [(await fetch(base + url)).status, (await fetch(base + url)).status];
     expect(calls).toBe(2);
     expect(statuses).toEqual(url.startsWith('/empty') ? [204, 204] : [200, 200]);
+  });
+});
+
+/** A raw GET: node:http sends the path exactly as given, without the URL parser's normalisation. */
+function rawGet(port: number, rawPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: rawPath }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('static serving of the web app', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-static-'));
+  const web = path.join(root, 'web');
+  fs.mkdirSync(path.join(web, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html>INDEX');
+  fs.writeFileSync(path.join(web, 'assets', 'app-1a2b.js'), 'ASSET');
+  fs.writeFileSync(path.join(root, 'secret.txt'), 'SECRET');
+  const db = { engine: 'pglite', capabilities: { mvt: false } } as unknown as Database;
+  const server = createHttpServer(createApp({ getDb: () => db, webDist: web }).fetch);
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('serves assets immutable and the app for other paths', async () => {
+    const asset = await fetch(`http://127.0.0.1:${port}/assets/app-1a2b.js`);
+    expect(asset.status).toBe(200);
+    expect(await asset.text()).toBe('ASSET');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await (await fetch(`http://127.0.0.1:${port}/karte`)).text()).toBe('<!doctype html>INDEX');
+  });
+
+  it.each([
+    '/../secret.txt',
+    '/..%2fsecret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/../../secret.txt',
+    '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+    '/..\\secret.txt',
+  ])('never leaves the web directory: %s', async (rawPath) => {
+    const res = await rawGet(port, rawPath);
+    expect(res.body).not.toContain('SECRET');
+    expect([200, 400, 404]).toContain(res.status);
   });
 });

@@ -1,57 +1,17 @@
-/** Typed client for the server's JSON API. */
-export interface Level {
-  level: string;
-  title: string;
-  ordinal: number;
-  parentLevel: string | null;
-  areaCount: number;
-}
-export interface Indicator {
-  id: string;
-  title: string;
-  definition: string;
-  theme: string;
-  kind: 'count' | 'rate';
-  unit: string;
-  polarity: 'higher_is_better' | 'higher_is_worse' | 'neutral';
-  source: string;
-  caveats: string;
-}
-export interface AreaValue {
-  areaId: string;
-  fid: number;
-  name: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  suppressed: boolean;
-  reason: string | null;
-  rank: number | null;
-}
-export interface ValuesResponse {
-  dataVersion: string;
-  indicator: Pick<Indicator, 'id' | 'title' | 'unit' | 'kind' | 'polarity'>;
-  level: string;
-  schuljahr: string;
-  disclosure: { minCount: number; minDenominator: number };
-  values: AreaValue[];
-  stats: {
-    count: number;
-    suppressed: number;
-    missing: number;
-    min: number | null;
-    max: number | null;
-    mean: number | null;
-    breaks: Record<'quantile' | 'equal' | 'jenks', Record<string, number[]>>;
-  };
-}
-export interface Health {
-  status: string;
-  engine: string;
-  schemaVersion: number;
-  dataVersion: string | null;
-  municipality: string | null;
-}
+/**
+ * Typed client for the server's JSON API. The types are inferred from the zod
+ * schemas the server validates and documents its responses with (type-only
+ * imports: no zod in the bundle), so a change of the API breaks the web build.
+ */
+import type { z } from 'zod';
+import type * as S from '../../server/schemas.ts';
+
+export type Health = z.infer<typeof S.Health>;
+export type Level = z.infer<typeof S.LevelList>['levels'][number];
+export type IndicatorList = z.infer<typeof S.IndicatorList>;
+export type Indicator = IndicatorList['indicators'][number];
+export type ValuesResponse = z.infer<typeof S.IndicatorValues>;
+export type AreaValue = ValuesResponse['values'][number];
 
 async function get<T>(url: string): Promise<T> {
   const res = await fetch(url);
@@ -64,8 +24,8 @@ async function get<T>(url: string): Promise<T> {
 
 export const api = {
   health: () => get<Health>('/api/health'),
-  levels: () => get<{ levels: Level[] }>('/api/levels'),
-  indicators: () => get<{ schuljahre: string[]; indicators: Indicator[] }>('/api/indicators'),
+  levels: () => get<z.infer<typeof S.LevelList>>('/api/levels'),
+  indicators: () => get<IndicatorList>('/api/indicators'),
   values: (id: string, level: string, schuljahr: string, dataVersion: string) =>
     get<ValuesResponse>(
       `/api/indicators/${encodeURIComponent(id)}/values?level=${encodeURIComponent(level)}&schuljahr=${encodeURIComponent(schuljahr)}&v=${dataVersion}`,
