@@ -48,8 +48,12 @@ export async function areaLayers(
  * shared borders together: neighbours share their vertices, which snap to the same
  * grid points. TileJSON metadata comes from the JavaScript layers either way.
  */
+export const AREAS_MINZOOM = 6;
+
 export function areasTileSource(repo: AreasRepository, attribution: string, o: { mvt: boolean }): TileSource {
-  const js = geojsonTileSource({ id: 'areas', attribution, load: () => areaLayers(repo) });
+  // Below zoom 6 a city is a few pixels wide; there the two cutters disagree about which
+  // sub-pixel areas to keep (geojson-vt drops them, ST_AsMVT keeps some), so neither serves them.
+  const js = geojsonTileSource({ id: 'areas', attribution, minzoom: AREAS_MINZOOM, load: () => areaLayers(repo) });
   if (!o.mvt) return js;
   return { ...js, tile: (_version, z, x, y) => repo.mvtTile(z, x, y) };
 }

@@ -8,7 +8,8 @@ import type { TileSource } from './source.ts';
 /**
  * Tile responses follow fixed rules:
  * - 200 with `application/vnd.mapbox-vector-tile`, gzip when accepted, strong ETag;
- * - 204 for an empty tile; 400 for z/x/y out of range; 404 for an unknown layer;
+ * - 204 for an empty tile or one below the source's minzoom; 400 for z/x/y out of range;
+ *   404 for an unknown layer;
  * - 304 when If-None-Match matches;
  * - `?v=<current data version>` → immutable for a year; otherwise a short max-age,
  *   because the content behind an unversioned URL changes with the next publication.
@@ -85,6 +86,8 @@ export function tileRoutes(o: TileRoutesOptions) {
     )
       return c.body(null, 304);
 
+    // Below the source's minzoom (announced in its TileJSON) every tile is empty.
+    if (z < source.minzoom) return c.body(null, 204);
     if (cacheVersion !== dataVersion) {
       cacheVersion = dataVersion;
       cache.clear();

@@ -116,7 +116,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     const tj = await res.json();
     expect(tj).toMatchObject({
       tilejson: '3.0.0',
-      minzoom: 0,
+      minzoom: 6,
       maxzoom: 14,
       tiles: [`http://localhost/tiles/areas/{z}/{x}/{y}.mvt?v=${version}`],
     });

@@ -11,7 +11,7 @@ import { coveringTiles, decodeTile, distanceToBoundary, hausdorff, toTileUnits, 
  * overlaps between neighbours. One pixel of a 512-pixel tile is 4096 / 512 = 8 units.
  */
 const PIXEL = 8;
-const ZOOMS = [6, 14] as const;
+const ZOOMS = [0, 14] as const;
 
 interface Served {
   name: string;
