@@ -14,6 +14,7 @@ import { coveringTiles, demoDatabase, machine, quantile } from './lib.ts';
  * city, is requested for the first time, one at a time. Reports how long the event
  * loop was blocked at most (target: no request blocks it for more than 50 ms).
  *   npm run bench:tiles-pglite
+ * ONLY=/areas/ (or /schools/, /indicator/ …) restricts the requests to one kind.
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-bench-pglite-tiles-'));
 const handle = await demoDatabase({ dataDir });
