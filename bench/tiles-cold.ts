@@ -14,10 +14,8 @@ const url = process.env.BENCH_DATABASE_URL;
 if (!url) throw new Error('set BENCH_DATABASE_URL to a PostgreSQL database with PostGIS (it receives the demo city)');
 const handle = await demoDatabase({ url });
 const db = handle.db;
-const [extent] = await db.query<{ bounds: number[] }>(
-  `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS bounds FROM (SELECT ST_Extent(geom) AS e FROM published.areas) x`,
-);
-const tiles = coveringTiles(extent!.bounds, 8, 14, 12);
+const repo = areasRepository(() => db);
+const tiles = coveringTiles((await repo.extent())!, 8, 14, 12);
 
 // The tile as a plain ST_AsMVT query: every level a layer, the same properties.
 const PLAIN = `
@@ -36,7 +34,6 @@ async function timeIt(fn: () => unknown): Promise<number> {
   return performance.now() - t0;
 }
 
-const repo = areasRepository(() => db);
 const sqlMs: number[] = [];
 const plainMs: number[] = [];
 const coldMs: number[] = [];

@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { serve } from '@hono/node-server';
 import { createApp, warmUp } from '../server/app.ts';
+import { areasRepository } from '../server/areas/repository.ts';
 import { TILE_LAYERS } from '../server/tiles/catalog.ts';
 import { coveringTiles, demoDatabase, machine, quantile } from './lib.ts';
 
@@ -23,13 +24,11 @@ const warm0 = performance.now();
 await warmUp(app);
 const warmMs = performance.now() - warm0;
 
-const [extent] = await handle.db.query<{ bounds: number[] }>(
-  `SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS bounds FROM (SELECT ST_Extent(geom) AS e FROM published.areas) x`,
-);
+const extent = (await areasRepository(() => handle.db).extent())!;
 const only = process.env.ONLY;
-const urls0 = coveringTiles(extent!.bounds, 8, 14).flatMap(([z, x, y]) => TILE_LAYERS.map((l) => `/tiles/${l}/${z}/${x}/${y}.mvt`));
+const urls0 = coveringTiles(extent, 8, 14).flatMap(([z, x, y]) => TILE_LAYERS.map((l) => `/tiles/${l}/${z}/${x}/${y}.mvt`));
 const indicator = ((await (await app.request('/api/indicators')).json()).indicators as { id: string }[])[0]!.id;
-urls0.push(...coveringTiles(extent!.bounds, 8, 14).map(([z, x, y]) => `/tiles/indicator/${indicator}/2024-25/${z}/${x}/${y}.mvt`));
+urls0.push(...coveringTiles(extent, 8, 14).map(([z, x, y]) => `/tiles/indicator/${indicator}/2024-25/${z}/${x}/${y}.mvt`));
 
 const urls = only ? urls0.filter((u) => u.includes(only)) : urls0;
 // Over real HTTP from another process: in-process requests on PGlite would resolve

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { acceptsGzip, notModified } from './conditional.ts';
 
 /**
  * The HTTP server in front of the app. Responses to versioned URLs (`?v=<data
@@ -50,12 +51,7 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
   }
 
   function send(req: http.IncomingMessage, res: http.ServerResponse, k: Kept) {
-    if (
-      k.etag &&
-      header(req, 'if-none-match')
-        ?.split(/\s*,\s*/)
-        .includes(k.etag)
-    ) {
+    if (k.etag && notModified(header(req, 'if-none-match'), k.etag)) {
       const rest = k.headers.filter((_, i, a) => !/^content-/.test(a[i - (i % 2)]!));
       res.writeHead(304, rest).end();
       return;
@@ -93,7 +89,7 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
     const url = req.url ?? '/';
     if (req.method !== 'GET' || !/[?&]v=/.test(url)) return appListener(req, res);
     // The representation depends on the encoding only (Vary: Accept-Encoding).
-    const key = `${/\bgzip\b/.test(header(req, 'accept-encoding') ?? '') ? 'gz' : 'id'} ${url}`;
+    const key = `${acceptsGzip(header(req, 'accept-encoding')) ? 'gz' : 'id'} ${url}`;
     const hit = kept.get(key);
     if (hit) return send(req, res, hit);
     viaApp(req, res, key).catch(() => {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
+import { acceptsGzip, etagOf, notModified } from './conditional.ts';
 import type { PublicationState } from './publication.ts';
 
 /**
@@ -19,7 +20,8 @@ export interface ResponseCacheOptions {
 interface Entry {
   body: Uint8Array<ArrayBuffer>;
   gz: Uint8Array<ArrayBuffer> | null;
-  etag: string;
+  /** ETag without quotes and encoding suffix. */
+  tag: string;
   headers: [string, string][];
 }
 
@@ -46,12 +48,12 @@ export function responseCache(o: ResponseCacheOptions): MiddlewareHandler {
       // Only successful JSON read from the version this cache holds (a publication may land meanwhile).
       if (res.status !== 200 || !res.headers.get('content-type')?.startsWith('application/json')) return;
       if (res.headers.get('x-data-version') !== version) return;
-      const body = new Uint8Array(await res.clone().arrayBuffer());
+      const body = new Uint8Array(await res.arrayBuffer());
       const hash = crypto.createHash('sha256').update(body).digest('base64url').slice(0, 22);
       entry = {
         body,
         gz: body.length >= minGzip ? new Uint8Array(gzipSync(body)) : null,
-        etag: `"${hash}"`,
+        tag: hash,
         headers: [...res.headers].filter(([k]) => k === 'content-type' || k === 'cache-control' || k === 'x-data-version'),
       };
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
@@ -61,17 +63,12 @@ export function responseCache(o: ResponseCacheOptions): MiddlewareHandler {
       entries.delete(key);
       entries.set(key, entry);
     }
-    const gzip = entry.gz !== null && /\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '');
-    const etag = gzip ? `${entry.etag.slice(0, -1)}-gz"` : entry.etag;
+    const gzip = entry.gz !== null && acceptsGzip(c.req.header('Accept-Encoding'));
+    const etag = etagOf(entry.tag, gzip);
     const headers = new Headers(entry.headers);
     headers.set('ETag', etag);
     headers.set('Vary', 'Accept-Encoding');
-    if (
-      c.req
-        .header('If-None-Match')
-        ?.split(/\s*,\s*/)
-        .includes(etag)
-    ) {
+    if (notModified(c.req.header('If-None-Match'), etag)) {
       c.res = new Response(null, { status: 304, headers });
       return;
     }

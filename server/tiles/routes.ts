@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Context, Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
+import { acceptsGzip, etagOf, notModified } from '../conditional.ts';
 import type { PublicationState } from '../publication.ts';
 import { requirePublication } from '../respond.ts';
 import type { TileSource } from './source.ts';
@@ -71,20 +72,13 @@ export function tileRoutes(o: TileRoutesOptions) {
   }
 
   async function serveTile(c: Context, source: TileSource, dataVersion: string, key: string, [z, x, y]: [number, number, number]) {
-    // A strong ETag names one representation: the gzip and the plain bytes get different ones.
-    const gzipped = /\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '');
-    const etag = `"${dataVersion}-${key.replace(/[^\w-]/g, '_')}-${z}-${x}-${y}${gzipped ? '-gz' : ''}"`;
+    const gzipped = acceptsGzip(c.req.header('Accept-Encoding'));
+    const etag = etagOf(`${dataVersion}-${key.replace(/[^\w-]/g, '_')}-${z}-${x}-${y}`, gzipped);
     c.header('Cache-Control', cacheControl(c.req.query('v'), dataVersion));
     c.header('ETag', etag);
     c.header('X-Data-Version', dataVersion);
     c.header('Vary', 'Accept-Encoding');
-    if (
-      c.req
-        .header('If-None-Match')
-        ?.split(/\s*,\s*/)
-        .includes(etag)
-    )
-      return c.body(null, 304);
+    if (notModified(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
 
     // Below the source's minzoom (announced in its TileJSON) every tile is empty.
     if (z < source.minzoom) return c.body(null, 204);

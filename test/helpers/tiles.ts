@@ -12,6 +12,12 @@ export function tileAt(lon: number, lat: number, z: number): [number, number] {
   return [Math.min(n - 1, Math.max(0, x)), Math.min(n - 1, Math.max(0, y))];
 }
 
+/** The same tile as an object, for building URLs. */
+export function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
+  const [x, y] = tileAt(lon, lat, z);
+  return { z, x, y };
+}
+
 /** lon/lat → position in tile z/x/y, in tile units of `extent`. */
 export function toTileUnits(lon: number, lat: number, [z, x, y]: readonly number[], extent = 4096): [number, number] {
   const n = 2 ** z!;

@@ -9,14 +9,7 @@ import { createPublicationState } from '../../server/publication.ts';
 import * as S from '../../server/schemas.ts';
 import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
-
-function tileAt(lon: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const rad = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
-  return { z, x, y };
-}
+import { tileOf } from '../helpers/tiles.ts';
 
 const K = 3;
 
@@ -344,7 +337,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
       expect(res.status).toBe(200);
       return new VectorTile(new PbfReader(new Uint8Array(await res.arrayBuffer())));
     };
-    const at = tileAt(school!.lon, school!.lat, 14);
+    const at = tileOf(school!.lon, school!.lat, 14);
     const st = (await decode(`/tiles/schools/${at.z}/${at.x}/${at.y}.mvt`)).layers['schools']!;
     const features = Array.from({ length: st.length }, (_, i) => st.feature(i));
     expect(features.find((f) => f.properties.schulnummer === school!.schulnummer)).toMatchObject({
@@ -357,14 +350,14 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
     const [offer] = await t.db.query<{ lon: number; lat: number; name: string }>(
       'SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, name FROM published.offers ORDER BY offer_id LIMIT 1',
     );
-    const ot = tileAt(offer!.lon, offer!.lat, 13);
+    const ot = tileOf(offer!.lon, offer!.lat, 13);
     const ol = (await decode(`/tiles/offers/${ot.z}/${ot.x}/${ot.y}.mvt`)).layers['offers']!;
     expect(Array.from({ length: ol.length }, (_, i) => ol.feature(i).properties.name)).toContain(offer!.name);
 
     const [gem] = await t.db.query<{ lon: number; lat: number }>(
       `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM published.origins WHERE origin_id = '05911000'`,
     );
-    const gt = tileAt(gem!.lon, gem!.lat, 9);
+    const gt = tileOf(gem!.lon, gem!.lat, 9);
     const gl = (await decode(`/tiles/gemeinden/${gt.z}/${gt.x}/${gt.y}.mvt`)).layers['gemeinden']!;
     expect(Array.from({ length: gl.length }, (_, i) => gl.feature(i)).find((f) => f.id === 5911000)?.properties).toEqual({
       ags: '05911000',
@@ -376,9 +369,9 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
     );
     const itj = (await get('/tiles/indicator/anteil_foerderschwerpunkt/2024-25.json')).body;
     expect(itj.tiles).toEqual([`http://localhost/tiles/indicator/anteil_foerderschwerpunkt/2024-25/{z}/{x}/{y}.mvt?v=${version}`]);
-    const whole = tileAt((itj.bounds[0] + itj.bounds[2]) / 2, (itj.bounds[1] + itj.bounds[3]) / 2, 6); // the whole city in one tile
-    expect(tileAt(itj.bounds[0], itj.bounds[1], 6)).toEqual(whole);
-    expect(tileAt(itj.bounds[2], itj.bounds[3], 6)).toEqual(whole);
+    const whole = tileOf((itj.bounds[0] + itj.bounds[2]) / 2, (itj.bounds[1] + itj.bounds[3]) / 2, 6); // the whole city in one tile
+    expect(tileOf(itj.bounds[0], itj.bounds[1], 6)).toEqual(whole);
+    expect(tileOf(itj.bounds[2], itj.bounds[3], 6)).toEqual(whole);
     const mid = whole;
     const layer = (await decode(`/tiles/indicator/anteil_foerderschwerpunkt/2024-25/${mid.z}/${mid.x}/${mid.y}.mvt`)).layers['Stadtteil']!;
     expect(layer.length).toBe(api.values.length);

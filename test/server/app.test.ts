@@ -7,15 +7,7 @@ import { createApp } from '../../server/app.ts';
 import { createPublicationState } from '../../server/publication.ts';
 import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
-
-/** A z/x/y tile that contains lon/lat. */
-function tileAt(lon: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const rad = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
-  return { z, x, y };
-}
+import { tileOf } from '../helpers/tiles.ts';
 
 describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, engine) => {
   let t: TestDatabase;
@@ -126,7 +118,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
   });
 
   it('serves a versioned tile immutable and gzipped, with a strong ETag and 304', async () => {
-    const { z, x, y } = tileAt(centre.lon, centre.lat, 12);
+    const { z, x, y } = tileOf(centre.lon, centre.lat, 12);
     const url = `/tiles/areas/${z}/${x}/${y}.mvt?v=${version}`;
     const res = await app.request(url, { headers: { 'Accept-Encoding': 'gzip' } });
     expect(res.status).toBe(200);
@@ -158,7 +150,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
   });
 
   it('serves an unversioned or outdated tile URL with a short max-age, and plain bytes without gzip', async () => {
-    const { z, x, y } = tileAt(centre.lon, centre.lat, 10);
+    const { z, x, y } = tileOf(centre.lon, centre.lat, 10);
     for (const q of ['', '?v=000000000000']) {
       const res = await app.request(`/tiles/areas/${z}/${x}/${y}.mvt${q}`);
       expect(res.status).toBe(200);

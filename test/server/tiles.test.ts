@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
+import { areasRepository } from '../../server/areas/repository.ts';
 import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
 import { coveringTiles, decodeTile, distanceToBoundary, hausdorff, toTileUnits, type DecodedFeature } from '../helpers/tiles.ts';
@@ -37,10 +38,7 @@ beforeAll(async () => {
     served.push({ name: engine.name, t, app: createApp({ getDb: () => t.db, webDist: null }), version });
   }
   const db = served[0]!.t.db;
-  const [e] = await db.query<{ b: number[] }>(
-    'SELECT ARRAY[ST_XMin(x), ST_YMin(x), ST_XMax(x), ST_YMax(x)] AS b FROM (SELECT ST_Extent(geom) AS x FROM published.areas) e',
-  );
-  tiles = coveringTiles(e!.b, ZOOMS[0], ZOOMS[1]);
+  tiles = coveringTiles((await areasRepository(() => db).extent())!, ZOOMS[0], ZOOMS[1]);
   for (const r of await db.query<{ level: string; fid: number; g: string }>(
     'SELECT level, fid, ST_AsGeoJSON(geom) AS g FROM published.areas',
   )) {
