@@ -25,6 +25,13 @@ const OPERATIONS: Operation[] = [
     response: S.Health,
   },
   { path: '/api/levels', summary: 'Boundary levels, coarse to fine', response: S.LevelList },
+  {
+    path: '/api/levels/{level}/areas',
+    summary: "A level's areas with names and label points (inside each area)",
+    params: ['level'],
+    query: S.ValuesQuery.pick({ v: true }),
+    response: S.AreaList,
+  },
   { path: '/api/indicators', summary: 'The indicator registry with all metadata', response: S.IndicatorList },
   {
     path: '/api/indicators/{id}/values',

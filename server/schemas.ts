@@ -101,6 +101,21 @@ export const LevelList = z.object({
   ),
 });
 
+export const AreaList = z.object({
+  dataVersion: z.string(),
+  level: z.string(),
+  areas: z.array(
+    z.object({
+      areaId: z.string(),
+      fid: z.number().int(),
+      name: z.string(),
+      parentId: z.string().nullable(),
+      lon: z.number().describe('label point: inside the area'),
+      lat: z.number(),
+    }),
+  ),
+});
+
 const Breaks = z.record(z.string(), z.array(z.number()));
 export const IndicatorValues = z.object({
   dataVersion: z.string(),
@@ -108,6 +123,10 @@ export const IndicatorValues = z.object({
   level: z.string(),
   schuljahr: z.string(),
   disclosure: z.object({ minCount: z.number().int(), minDenominator: z.number().int() }),
+  city: z
+    .object({ value: z.number().nullable(), numerator: z.number().int().nullable(), denominator: z.number().int().nullable(), ...Suppression })
+    .nullable()
+    .describe('the whole city, the reference for deviations'),
   values: z.array(
     z.object({
       areaId: z.string(),

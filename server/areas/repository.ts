@@ -32,6 +32,18 @@ export function areasRepository(getDb: () => Database) {
         .execute();
     },
 
+    /** Areas of a level with a label point that lies inside the area (not the centroid, which may fall outside). */
+    async labelled(level: string) {
+      return getDb()
+        .kysely.selectFrom('published.areas')
+        .select(['area_id', 'fid', 'name', 'parent_id'])
+        .select(sql<number>`round(ST_X(ST_PointOnSurface(geom))::numeric, 6)::float8`.as('lon'))
+        .select(sql<number>`round(ST_Y(ST_PointOnSurface(geom))::numeric, 6)::float8`.as('lat'))
+        .where('level', '=', level)
+        .orderBy('area_id')
+        .execute();
+    },
+
     /** Geometry for tiles: GeoJSON text per area with 6 decimals (~0.1 m). */
     async geometries() {
       return getDb()

@@ -27,6 +27,16 @@ export function indicatorsRepository(getDb: () => Database) {
         .where('schuljahr', '=', schuljahr)
         .execute();
     },
+    /** The whole city's value, the reference for "deviation from the city". */
+    async cityValue(id: string, schuljahr: string) {
+      return getDb()
+        .kysely.selectFrom('published.city_values')
+        .select(['numerator', 'denominator', 'value', 'suppressed', 'reason'])
+        .where('indicator_id', '=', id)
+        .where('schuljahr', '=', schuljahr)
+        .executeTakeFirst();
+    },
+
     async values(id: string, level: string, schuljahr: string) {
       return getDb()
         .kysely.selectFrom('published.indicator_values as v')

@@ -26,7 +26,7 @@ export function indicatorRoutes(deps: { indicators: IndicatorsRepository; areas:
     if (!indicator) throw new AppError('not_found', `unknown indicator "${id}"`);
     const level = pickLevel(q.level, await deps.areas.levels());
     const schuljahr = pickSchuljahr(q.schuljahr, await deps.indicators.schuljahre());
-    const rows = await deps.indicators.values(id, level, schuljahr);
+    const [rows, city] = await Promise.all([deps.indicators.values(id, level, schuljahr), deps.indicators.cityValue(id, schuljahr)]);
     versionHeaders(c, pub.dataVersion, q.v);
     return c.json({
       dataVersion: pub.dataVersion,
@@ -34,6 +34,9 @@ export function indicatorRoutes(deps: { indicators: IndicatorsRepository; areas:
       level,
       schuljahr,
       disclosure: pub.disclosure,
+      city: city
+        ? { value: city.value, numerator: city.numerator, denominator: city.denominator, suppressed: city.suppressed, reason: city.reason }
+        : null,
       values: toValues(rows),
       stats: toStats(rows),
     });

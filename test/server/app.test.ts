@@ -54,6 +54,30 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     ]);
   });
 
+  it('GET /api/levels/:level/areas gives every area with a label point inside it', async () => {
+    const res = await app.request('/api/levels/Stadtteil/areas');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.level).toBe('Stadtteil');
+    expect(body.areas).toHaveLength(40);
+    const rows = await t.db.query<{ area_id: string; fid: number; name: string; parent_id: string }>(
+      `SELECT area_id, fid, name, parent_id FROM published.areas WHERE level = 'Stadtteil' ORDER BY area_id`,
+    );
+    expect(body.areas.map((a: { areaId: string; fid: number; name: string; parentId: string }) => [a.areaId, a.fid, a.name, a.parentId])).toEqual(
+      rows.map((r) => [r.area_id, r.fid, r.name, r.parent_id]),
+    );
+    for (const a of body.areas as { areaId: string; lon: number; lat: number }[]) {
+      const [inside] = await t.db.query<{ ok: boolean }>(
+        `SELECT ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS ok FROM published.areas WHERE level = 'Stadtteil' AND area_id = $3`,
+        [a.lon, a.lat, a.areaId],
+      );
+      expect([a.areaId, inside!.ok]).toEqual([a.areaId, true]);
+    }
+    const missing = await app.request('/api/levels/Planet/areas');
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe('not_found');
+  });
+
   it('GET /api/indicators/:id/values gives every area with value, rank and map statistics', async () => {
     const res = await app.request('/api/indicators/schueler_insgesamt/values?level=Stadtbezirk&schuljahr=2024/25');
     expect(res.status).toBe(200);
@@ -84,6 +108,12 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
       for (const kind of ['quantile', 'equal']) expect(body.stats.breaks[kind][k]).toHaveLength(k + 1);
       expect(body.stats.breaks.jenks[k]).toHaveLength(Math.min(k, sorted.length) + 1);
     }
+    // The whole city as the reference for deviations: it also counts pupils no Stadtbezirk holds (street level).
+    const [city] = await t.db.query<{ numerator: number }>(
+      `SELECT numerator FROM published.city_values WHERE indicator_id = 'schueler_insgesamt' AND schuljahr = '2024/25'`,
+    );
+    expect(city!.numerator).toBeGreaterThan(db!.total);
+    expect(body.city).toEqual({ value: city!.numerator, numerator: city!.numerator, denominator: null, suppressed: false, reason: null });
   });
 
   it.each([
