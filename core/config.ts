@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   PIPELINE_DATABASE_URL: z.string().url().optional(),
   /** Allowed CORS origins, comma-separated; default same-origin only. */
   CORS_ORIGINS: z.string().default(''),
+  /** MapLibre style URL of a basemap under the areas (e.g. basemap.de); none by default, nothing is fetched from outside. */
+  BASEMAP_STYLE_URL: z.string().url().optional(),
 });
 
 export type Config = Readonly<{
@@ -38,6 +40,7 @@ export type Config = Readonly<{
   uploadMaxBytes: number;
   pipelineDatabaseUrl: string | undefined;
   corsOrigins: readonly string[];
+  basemapStyleUrl: string | undefined;
 }>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -63,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+    basemapStyleUrl: e.BASEMAP_STYLE_URL,
   });
 }

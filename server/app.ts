@@ -48,6 +48,8 @@ export interface AppOptions {
   /** Built web app to serve at /; none when absent. */
   webDist?: string | null;
   attribution?: string;
+  /** Basemap style URL the web app puts under the areas; null = none. */
+  basemapStyleUrl?: string | null;
   /** Admin operations (uploads, pipeline runs); they answer 403 without a token. */
   admin?: {
     token: string | undefined;
@@ -134,7 +136,7 @@ export function createApp(o: AppOptions) {
   const cacheable = /^\/api\/(levels|indicators|areas|schools|flows|offers|geocode)(\/|$)/;
   app.use('/api/*', (c, next) => (cacheable.test(c.req.path) ? cached(c, next) : next()));
 
-  app.route('/api/health', healthRoutes({ getDb: o.getDb, publication }));
+  app.route('/api/health', healthRoutes({ getDb: o.getDb, publication, basemapStyleUrl: o.basemapStyleUrl ?? null }));
   app.route('/api/levels', levelRoutes({ areas, publication }));
   app.route('/api/indicators', indicatorRoutes({ indicators, areas, publication }));
   app.route('/api/areas', areaRoutes({ areas, indicators, schools, publication }));

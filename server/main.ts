@@ -34,6 +34,7 @@ async function main() {
     getDb: () => handle.db,
     publication,
     corsOrigins: config.corsOrigins,
+    basemapStyleUrl: config.basemapStyleUrl ?? null,
     admin: { token: config.adminToken, handle, dataDir: config.dataDir, uploadMaxBytes: config.uploadMaxBytes },
   });
   await warmUp(app);

@@ -69,6 +69,7 @@ const OPERATIONS: Operation[] = [
     query: S.OffersQuery,
     response: S.OfferList,
   },
+  { path: '/api/offers/facets', summary: "The finder's filter choices: categories, target groups, languages", response: S.OfferFacets },
   {
     path: '/api/geocode',
     summary: 'Address autocomplete from the official house coordinates',

@@ -84,6 +84,7 @@ export const Health = z.object({
   dataVersion: DataVersion,
   publishedAt: z.string().nullable(),
   municipality: z.string().nullable(),
+  basemap: z.string().nullable().describe('MapLibre style URL of the configured basemap; null = none'),
 });
 
 export const IndicatorList = z.object({ dataVersion: DataVersion, schuljahre: z.array(z.string()), indicators: z.array(Indicator) });
@@ -262,6 +263,13 @@ export const OfferList = z.object({
   origin: z.object({ lon: z.number(), lat: z.number(), label: z.string().nullable() }),
   radius: z.number().int(),
   offers: z.array(Offer),
+});
+
+export const OfferFacets = z.object({
+  dataVersion: DataVersion,
+  categories: z.array(z.string()),
+  targets: z.array(z.string()),
+  languages: z.array(z.string()).describe('ISO 639 codes'),
 });
 
 export const GeocodeResult = z.object({

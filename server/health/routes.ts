@@ -3,7 +3,7 @@ import type { Database } from '../../core/db/index.ts';
 import { schemaVersion } from '../../core/db/migrate.ts';
 import type { PublicationState } from '../publication.ts';
 
-export function healthRoutes(deps: { getDb: () => Database; publication: PublicationState }) {
+export function healthRoutes(deps: { getDb: () => Database; publication: PublicationState; basemapStyleUrl: string | null }) {
   const app = new Hono();
   app.get('/', async (c) => {
     const db = deps.getDb();
@@ -16,6 +16,7 @@ export function healthRoutes(deps: { getDb: () => Database; publication: Publica
       dataVersion: pub?.dataVersion ?? null,
       publishedAt: pub?.publishedAt ?? null,
       municipality: pub?.municipality ?? null,
+      basemap: deps.basemapStyleUrl,
     });
   });
   return app;

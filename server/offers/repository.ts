@@ -37,6 +37,17 @@ export function offersRepository(getDb: () => Database) {
         'SELECT offer_id, name, provider, categories, barrier_free, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM published.offers ORDER BY offer_id',
       );
     },
+    /** The distinct categories, target groups and languages: the finder's filter choices. */
+    async facets(): Promise<{ categories: string[]; targets: string[]; languages: string[] }> {
+      // Sorted here, not in SQL: the database's collation differs between installations.
+      const distinct = async (column: 'categories' | 'targets' | 'languages') =>
+        (await getDb().query<{ v: string }>(`SELECT DISTINCT unnest(${column}) AS v FROM published.offers`))
+          .map((r) => r.v)
+          .sort((a, b) => a.localeCompare(b, 'de'));
+      const [categories, targets, languages] = [await distinct('categories'), await distinct('targets'), await distinct('languages')];
+      return { categories, targets, languages };
+    },
+
     async near(f: OfferFilter): Promise<OfferRow[]> {
       const params: unknown[] = [f.lon, f.lat, f.radius];
       const where = ['ST_DWithin(geom::geography, here, $3)'];

@@ -51,5 +51,12 @@ export function offerRoutes(deps: { offers: OffersRepository; geocode: GeocodeRe
     versionHeaders(c, pub?.dataVersion ?? null);
     return c.json({ dataVersion: pub?.dataVersion ?? null, origin, radius: q.radius, offers: rows.map(toOffer) });
   });
+
+  app.get('/facets', async (c) => {
+    const facets = await deps.offers.facets();
+    const pub = await deps.publication.current();
+    versionHeaders(c, pub?.dataVersion ?? null);
+    return c.json({ dataVersion: pub?.dataVersion ?? null, ...facets });
+  });
   return app;
 }

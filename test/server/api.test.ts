@@ -40,6 +40,8 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
     '/api/schools',
     '/api/flows/gemeinden',
     '/api/offers?near=7.05,51.47',
+    '/api/offers/facets',
+    '/api/levels/Quartier/areas',
     '/api/geocode?q=Garten',
     '/api/runs',
   ])('%s names the data version it was read from, in the body and the header', async (url) => {
@@ -176,6 +178,19 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
     expect(o.offers.every(holds)).toBe(true);
     const all = S.OfferList.parse((await get(`/api/offers?near=7.08,51.48&radius=20000&limit=200`)).body);
     expect(o.offers.length).toBe(all.offers.filter(holds).length);
+  });
+
+  it('offer facets are the distinct categories, target groups and languages of all offers', async () => {
+    const f = S.OfferFacets.parse((await get('/api/offers/facets')).body);
+    const rows = await t.db.query<{ categories: string[]; targets: string[]; languages: string[] }>(
+      'SELECT categories, targets, languages FROM published.offers',
+    );
+    const distinct = (k: 'categories' | 'targets' | 'languages') => [...new Set(rows.flatMap((r) => r[k]))].sort((a, b) => a.localeCompare(b, 'de'));
+    expect(f.categories).toEqual(distinct('categories'));
+    expect(f.targets).toEqual(distinct('targets'));
+    expect(f.languages).toEqual(distinct('languages'));
+    expect(f.categories).toContain('Bildungsberatung');
+    expect(f.languages).toContain('ara');
   });
 
   it('offers near a typed address start from that house', async () => {

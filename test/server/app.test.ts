@@ -42,6 +42,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
       dataVersion: version,
       publishedAt: expect.any(String),
       municipality: 'Musterstadt',
+      basemap: null,
     });
   });
 

@@ -12,22 +12,63 @@ export type IndicatorList = z.infer<typeof S.IndicatorList>;
 export type Indicator = IndicatorList['indicators'][number];
 export type ValuesResponse = z.infer<typeof S.IndicatorValues>;
 export type AreaValue = ValuesResponse['values'][number];
+export type AreaList = z.infer<typeof S.AreaList>;
+export type Profile = z.infer<typeof S.AreaProfile>;
+export type School = z.infer<typeof S.School>;
+export type Catchment = z.infer<typeof S.Catchment>;
+export type AreaSchools = z.infer<typeof S.AreaSchools>;
+export type OfferList = z.infer<typeof S.OfferList>;
+export type Offer = OfferList['offers'][number];
+export type OfferFacets = z.infer<typeof S.OfferFacets>;
+export type GeocodeList = z.infer<typeof S.GeocodeList>;
 
-async function get<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+/** An API error with the server's code (e.g. not_found), so callers can tell "no such address" from a failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function get<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(url, { signal });
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`);
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    throw new ApiError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `${res.status} ${res.statusText}`);
   }
   return (await res.json()) as T;
+}
+
+const qs = (params: Record<string, string | number | boolean | undefined>) =>
+  new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]]))).toString();
+
+/** Every data request names the data version, so responses are immutable and cached. */
+export function createApi(dataVersion: string | null) {
+  const v = dataVersion ?? undefined;
+  return {
+    values: (id: string, level: string, schuljahr: string) =>
+      get<ValuesResponse>(`/api/indicators/${encodeURIComponent(id)}/values?${qs({ level, schuljahr, v })}`),
+    areas: (level: string) => get<AreaList>(`/api/levels/${encodeURIComponent(level)}/areas?${qs({ v })}`),
+    profile: (level: string, id: string) => get<Profile>(`/api/areas/${encodeURIComponent(level)}/${encodeURIComponent(id)}?${qs({ v })}`),
+    areaSchools: (level: string, id: string, schuljahr: string) =>
+      get<AreaSchools>(`/api/areas/${encodeURIComponent(level)}/${encodeURIComponent(id)}/schools?${qs({ schuljahr, v })}`),
+    schools: () => get<{ dataVersion: string; schools: School[] }>(`/api/schools?${qs({ v })}`),
+    catchment: (schulnummer: string, level: string, schuljahr: string) =>
+      get<Catchment>(`/api/schools/${encodeURIComponent(schulnummer)}/catchment?${qs({ level, schuljahr, v })}`),
+  };
 }
 
 export const api = {
   health: () => get<Health>('/api/health'),
   levels: () => get<z.infer<typeof S.LevelList>>('/api/levels'),
   indicators: () => get<IndicatorList>('/api/indicators'),
-  values: (id: string, level: string, schuljahr: string, dataVersion: string) =>
-    get<ValuesResponse>(
-      `/api/indicators/${encodeURIComponent(id)}/values?level=${encodeURIComponent(level)}&schuljahr=${encodeURIComponent(schuljahr)}&v=${dataVersion}`,
-    ),
+  facets: () => get<OfferFacets>('/api/offers/facets'),
+  geocode: (q: string, signal?: AbortSignal) => get<GeocodeList>(`/api/geocode?${qs({ q, limit: 8 })}`, signal),
+  offers: (p: { near?: string; address?: string; radius: number; category?: string; target?: string; language?: string; barrierFree?: boolean }) =>
+    get<OfferList>(`/api/offers?${qs({ ...p, barrierFree: p.barrierFree ? true : undefined, limit: 50 })}`),
 };
+
+export type VersionedApi = ReturnType<typeof createApi>;

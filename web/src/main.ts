@@ -1,231 +1,179 @@
-import * as maplibregl from 'maplibre-gl';
-import type { Map as MlMap } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-// MapLibre looks for its worker next to its own module; once bundled that file is
-// elsewhere, so the bundler emits it as an asset and we point MapLibre to it.
-// (A relative path because the package's export map does not expose dist/.)
-import workerUrl from '../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+/**
+ * Start-up and wiring: read the view from the URL, build the map and the three
+ * panels (indicator explorer, schools, Bildungsberatung finder) and keep the URL
+ * in step with what is shown.
+ */
 import './style.css';
-import { api, type Indicator, type Level, type ValuesResponse } from './api.ts';
-import { classOf, formatNumber, palette } from './classes.ts';
+import { api, createApi } from './api.ts';
+import { legendRows } from './classes.ts';
+import { $ } from './dom.ts';
+import { explorer as createExplorer, type Explorer } from './explorer.ts';
+import { finderPanel } from './finder.ts';
+import { labelLayer, type LabelLayer } from './labels.ts';
+import { createMap, selectArea } from './map.ts';
+import { profilePanel } from './profile.ts';
+import { schoolsPanel } from './schools.ts';
+import { type Panel, readView, writeView } from './view.ts';
 
-maplibregl.setWorkerUrl(workerUrl);
-
-const CLASSES = 5;
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-interface View {
-  level: string;
-  indicator: string;
-  schuljahr: string;
-}
-
-/** The current view, for people (URL) and for tests (window.quartiersmonitor). */
-const state: { map?: MlMap; values?: ValuesResponse; breaks?: number[]; colours?: string[] } = {};
-(window as unknown as { quartiersmonitor: typeof state }).quartiersmonitor = state;
-
-function hatchImage(): { width: number; height: number; data: Uint8Array } {
-  const size = 8;
-  const data = new Uint8Array(size * size * 4);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const on = (x + y) % size === 0;
-      const o = (y * size + x) * 4;
-      data.set(on ? [80, 80, 80, 255] : [220, 220, 220, 255], o);
-    }
-  }
-  return { width: size, height: size, data };
-}
-
-function readView(levels: Level[], indicators: Indicator[], schuljahre: string[]): View {
-  const q = new URLSearchParams(location.search);
-  const pick = (v: string | null, allowed: string[], fallback: string) => (v && allowed.includes(v) ? v : fallback);
-  return {
-    level: pick(
-      q.get('level'),
-      levels.map((l) => l.level),
-      levels[levels.length - 1]!.level,
-    ),
-    indicator: pick(
-      q.get('indicator'),
-      indicators.map((i) => i.id),
-      indicators.find((i) => i.id === 'schueler_insgesamt')?.id ?? indicators[0]!.id,
-    ),
-    schuljahr: pick(q.get('schuljahr'), schuljahre, schuljahre[schuljahre.length - 1]!),
-  };
-}
-
-function fillSelect(select: HTMLSelectElement, options: { value: string; label: string; group?: string }[], selected: string) {
-  select.replaceChildren();
-  const groups = new Map<string, HTMLOptGroupElement>();
-  for (const o of options) {
-    const opt = new Option(o.label, o.value, false, o.value === selected);
-    if (o.group) {
-      let g = groups.get(o.group);
-      if (!g) {
-        g = document.createElement('optgroup');
-        g.label = o.group;
-        groups.set(o.group, g);
-        select.append(g);
-      }
-      g.append(opt);
-    } else select.append(opt);
-  }
-}
-
-function renderLegend(values: ValuesResponse, breaks: number[], colours: string[]) {
-  const counts = new Array<number>(colours.length).fill(0);
-  for (const v of values.values) if (v.value !== null) counts[classOf(v.value, breaks)]!++;
-  const unit = values.indicator.unit === 'Anzahl' ? '' : ` ${values.indicator.unit}`;
-  const rows = colours.map((c, i) => {
-    const from = formatNumber(breaks[i]!);
-    const to = formatNumber(breaks[i + 1]!);
-    const label = i === colours.length - 1 ? `von ${from} bis ${to}${unit}` : `von ${from} bis unter ${to}${unit}`;
-    return `<tr><td><span class="swatch" style="background:${c}"></span></td><td>${label}</td><td>${counts[i]} Gebiete</td></tr>`;
-  });
-  if (values.stats.suppressed > 0) {
-    rows.push(
-      `<tr><td><span class="swatch hatch"></span></td><td>geheim (weniger als ${values.disclosure.minCount} Fälle)</td><td>${values.stats.suppressed} Gebiete</td></tr>`,
-    );
-  }
-  if (values.stats.missing > 0)
-    rows.push(`<tr><td><span class="swatch missing"></span></td><td>keine Daten</td><td>${values.stats.missing} Gebiete</td></tr>`);
-  $('legend').innerHTML = `<h2 style="font-size:1rem">${values.indicator.title} (${values.schuljahr})</h2><table>${rows.join('')}</table>`;
-}
+/** What tests and curious users can inspect: window.quartiersmonitor. */
+const exposed: Record<string, unknown> = {};
+(window as unknown as { quartiersmonitor: typeof exposed }).quartiersmonitor = exposed;
 
 async function start() {
   const [health, { levels }, { indicators, schuljahre }] = await Promise.all([api.health(), api.levels(), api.indicators()]);
-  if (!health.dataVersion || levels.length === 0) {
-    $('status').textContent = 'Es sind noch keine Daten veröffentlicht.';
-    return;
-  }
   $('city').textContent = health.municipality ?? '';
-  const view = readView(levels, indicators, schuljahre);
-  fillSelect(
-    $('level'),
-    levels.map((l) => ({ value: l.level, label: l.title })),
-    view.level,
-  );
-  fillSelect(
-    $('indicator'),
-    indicators.map((i) => ({ value: i.id, label: i.title, group: i.theme })),
-    view.indicator,
-  );
-  fillSelect(
-    $('schuljahr'),
-    schuljahre.map((s) => ({ value: s, label: s })),
-    view.schuljahr,
-  );
+  const hasData = !!health.dataVersion && levels.length > 0 && indicators.length > 0;
+  const view = readView(location.search, {
+    levels: levels.map((l) => l.level),
+    indicators: indicators.map((i) => i.id),
+    schuljahre,
+    defaultIndicator: indicators.find((i) => i.id === 'schueler_insgesamt')?.id ?? indicators[0]?.id ?? '',
+  });
+  if (!hasData) view.panel = 'finder';
+  document.body.classList.toggle('embed', view.embed);
+  exposed.view = view;
 
-  const map = new maplibregl.Map({
-    container: 'map',
-    style: {
-      version: 8,
-      sources: { areas: { type: 'vector', url: `${location.origin}/tiles/areas.json?v=${health.dataVersion}` } },
-      layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f4f2' } }],
+  const map = await createMap({ container: $('map'), dataVersion: hasData ? health.dataVersion : null, levels, basemap: health.basemap, at: view.at });
+  exposed.map = map;
+  const versioned = createApi(health.dataVersion);
+
+  const syncUrl = () => {
+    const c = map.getCenter();
+    view.at = [c.lng, c.lat, map.getZoom()];
+    history.replaceState(null, '', writeView(view));
+  };
+  map.on('moveend', syncUrl);
+
+  let labels: LabelLayer | null = null;
+  const loadLabels = async () => {
+    if (!hasData) return;
+    labels ??= labelLayer(map);
+    const { areas } = await versioned.areas(view.level);
+    labels.set(areas.map((a) => ({ id: a.areaId, name: a.name, lon: a.lon, lat: a.lat })));
+    exposed.labels = labels;
+  };
+
+  let selected: { level: string; fid: number } | null = null;
+  const profile = profilePanel({
+    api: versioned,
+    levels,
+    schuljahr: () => view.schuljahr,
+    closed: () => {
+      view.area = '';
+      selectArea(map, view.level, null, selected);
+      selected = null;
+      syncUrl();
     },
-    center: [7.0, 51.5],
-    zoom: 10,
-    attributionControl: { compact: false },
   });
-  state.map = map;
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-  map.on('load', () => {
-    map.addImage('hatch', hatchImage());
-    for (const l of levels) {
-      const visibility = l.level === view.level ? 'visible' : 'none';
-      map.addLayer({
-        id: `fill-${l.level}`,
-        type: 'fill',
-        source: 'areas',
-        'source-layer': l.level,
-        layout: { visibility },
-        paint: { 'fill-color': ['coalesce', ['feature-state', 'colour'], '#ffffff'], 'fill-opacity': 0.85 },
-      });
-      map.addLayer({
-        id: `hatch-${l.level}`,
-        type: 'fill',
-        source: 'areas',
-        'source-layer': l.level,
-        layout: { visibility },
-        paint: { 'fill-pattern': 'hatch', 'fill-opacity': ['case', ['boolean', ['feature-state', 'suppressed'], false], 1, 0] },
-      });
-    }
-    for (const l of levels) {
-      map.addLayer({
-        id: `line-${l.level}`,
-        type: 'line',
-        source: 'areas',
-        'source-layer': l.level,
-        paint: { 'line-color': '#333', 'line-width': 2.2 - 0.6 * l.ordinal, 'line-opacity': 0.8 },
-      });
-    }
-    void apply();
-  });
-  map.once('sourcedata', async () => {
-    const tj = (await (await fetch(`/tiles/areas.json?v=${health.dataVersion}`)).json()) as { bounds: [number, number, number, number] };
-    map.fitBounds(tj.bounds, { padding: 20, animate: false });
-  });
-
-  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
-  map.on('mousemove', (e) => {
-    const features = map.queryRenderedFeatures(e.point, { layers: [`fill-${view.level}`] });
-    const f = features[0];
-    const v = f && state.values?.values.find((x) => x.fid === f.id);
-    if (!f || !v) {
-      popup.remove();
-      map.getCanvas().style.cursor = '';
-      return;
-    }
-    map.getCanvas().style.cursor = 'pointer';
-    const value = v.suppressed
-      ? `geheim (weniger als ${state.values!.disclosure.minCount} Fälle)`
-      : v.value === null
-        ? 'keine Daten'
-        : `${formatNumber(v.value)}${state.values!.indicator.unit === 'Anzahl' ? '' : ' ' + state.values!.indicator.unit}`;
-    const ratio = v.denominator !== null && v.numerator !== null ? `<br>${v.numerator} von ${v.denominator}` : '';
-    popup.setLngLat(e.lngLat).setHTML(`<strong>${v.name}</strong><br>${value}${ratio}`).addTo(map);
-  });
-
-  let generation = 0;
-  async function apply() {
-    const mine = ++generation;
-    $('status').textContent = 'Lade Werte …';
-    const values = await api.values(view.indicator, view.level, view.schuljahr, health.dataVersion!);
-    if (mine !== generation) return;
-    const breaks = values.stats.breaks.quantile[String(CLASSES)] ?? [];
-    const colours = palette(values.indicator.polarity, Math.max(1, breaks.length - 1));
-    Object.assign(state, { values, breaks, colours });
-    for (const l of levels) {
-      const vis = l.level === view.level ? 'visible' : 'none';
-      map.setLayoutProperty(`fill-${l.level}`, 'visibility', vis);
-      map.setLayoutProperty(`hatch-${l.level}`, 'visibility', vis);
-    }
-    map.removeFeatureState({ source: 'areas', sourceLayer: view.level });
-    for (const v of values.values) {
-      map.setFeatureState(
-        { source: 'areas', sourceLayer: view.level, id: v.fid },
-        {
-          colour: v.value === null ? '#ffffff' : colours[classOf(v.value, breaks)],
-          suppressed: v.suppressed,
-          cls: v.value === null ? -1 : classOf(v.value, breaks),
-        },
-      );
-    }
-    const ind = indicators.find((i) => i.id === view.indicator)!;
-    $('definition').textContent = ind.definition;
-    renderLegend(values, breaks, colours);
-    $('status').textContent = `Datenstand ${values.dataVersion}`;
-    history.replaceState(null, '', `?${new URLSearchParams({ ...view })}`);
-    document.body.dataset.ready = `${view.indicator}|${view.level}|${view.schuljahr}`;
+  async function openArea(areaId: string) {
+    view.area = areaId;
+    const fid = explorer?.shown()?.rows.find((r) => r.areaId === areaId)?.fid ?? null;
+    selectArea(map, view.level, fid, selected);
+    selected = fid === null ? null : { level: view.level, fid };
+    syncUrl();
+    await profile.open(view.level, areaId);
   }
 
-  $('controls').addEventListener('change', () => {
-    view.level = ($('level') as HTMLSelectElement).value;
-    view.indicator = ($('indicator') as HTMLSelectElement).value;
-    view.schuljahr = ($('schuljahr') as HTMLSelectElement).value;
-    if (map.loaded() || map.isStyleLoaded()) void apply();
+  let panel: Panel | null = null;
+  const explorer: Explorer | null = hasData
+    ? createExplorer({
+        map,
+        levels,
+        indicators,
+        schuljahre,
+        view,
+        api: versioned,
+        active: () => panel === 'explorer',
+        openArea: (id) => void openArea(id),
+        changed: (what) => {
+          if (what === 'level') {
+            if (profile.isOpen()) profile.close();
+            void loadLabels();
+          }
+          // Feature-state was replaced: the selected area's outline goes with it.
+          if (selected) selectArea(map, selected.level, selected.fid, null);
+          profile.refresh();
+          syncUrl();
+        },
+      })
+    : null;
+  const schools = hasData
+    ? schoolsPanel({ map, api: versioned, levels, view, active: () => panel === 'schools', changed: syncUrl })
+    : null;
+  const finder = finderPanel({ map, view, changed: syncUrl });
+
+  exposed.shown = () => explorer?.shown() ?? null;
+  Object.defineProperties(exposed, {
+    values: { get: () => explorer?.shown()?.values },
+    breaks: { get: () => explorer?.shown()?.breaks },
+    colours: { get: () => explorer?.shown()?.colours },
   });
+
+  async function show(next: Panel) {
+    if (panel === next) return;
+    if (panel === 'schools') schools?.leave();
+    if (panel === 'finder') finder.leave();
+    panel = next;
+    view.panel = next;
+    for (const p of ['explorer', 'schools', 'finder'] as const) $(p).hidden = p !== next;
+    for (const a of document.querySelectorAll<HTMLAnchorElement>('.tabs a')) {
+      if (a.dataset.panel === next) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    document.body.dataset.panel = next;
+    syncUrl();
+    if (next === 'finder') await finder.enter();
+    else if (!hasData) $('status').textContent = 'Es sind noch keine Daten veröffentlicht.';
+    else if (next === 'explorer') explorer!.enter();
+    else await schools!.enter();
+  }
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('.tabs a')) {
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      void show(a.dataset.panel as Panel);
+    });
+  }
+
+  $('export-png').addEventListener('click', async () => {
+    const s = explorer?.shown();
+    if (!s) return;
+    const { mapPng } = await import('./png.ts');
+    const suppressed = s.rows.filter((r) => r.suppressed).length;
+    const missing = s.rows.filter((r) => !r.suppressed && r.shown === null).length;
+    const blob = await mapPng(map, {
+      title: s.title,
+      rows: legendRows(
+        s.rows.map((r) => r.shown),
+        s.breaks,
+        s.colours,
+        s.unit,
+        view.compare !== 'none',
+      ),
+      extra: [
+        ...(suppressed ? [{ kind: 'hatch' as const, label: `geheim (weniger als ${s.values.disclosure.minCount} Fälle): ${suppressed}` }] : []),
+        ...(missing ? [{ kind: 'missing' as const, label: `keine Daten: ${missing}` }] : []),
+      ],
+      labels: labels?.visible() ?? [],
+      footer: `Quartiersmonitor ${health.municipality ?? ''} · Datenstand ${s.values.dataVersion} · ${location.href}`,
+    });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${view.indicator}_${view.level}_${view.schuljahr.replace('/', '-')}.png`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    document.body.dataset.png = String(blob.size);
+  });
+
+  await loadLabels();
+  await show(view.panel);
+  if (view.area && hasData) {
+    // Wait for the first colours so the selected area can be outlined.
+    await explorer!.apply();
+    await openArea(view.area).catch(() => {
+      view.area = '';
+      syncUrl();
+    });
+  }
 }
 
 start().catch((err: Error) => {
