@@ -94,7 +94,10 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
   const states = (level: string, p: Page = page) =>
     p.evaluate((level) => {
       const s = (window as any).quartiersmonitor;
-      return s.values.values.map((v: { fid: number }) => [v.fid, s.map.getFeatureState({ source: 'areas', sourceLayer: level, id: v.fid })]);
+      return s.values.values.map((v: { fid: number }) => [
+        v.fid,
+        s.map.getFeatureState({ source: 'areas', sourceLayer: level, id: v.fid }),
+      ]);
     }, level) as Promise<[number, { colour: string; suppressed: boolean; missing: boolean }][]>;
 
   async function expectColoursMatchApi(indicator: string, k = 5, method = 'quantile') {
@@ -160,14 +163,19 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
   it('the table alternative shows the values of the API and sorts by a column', async () => {
     const body = await api('/api/indicators/anteil_familiensprache_nicht_deutsch/values?level=Quartier&schuljahr=2024/25');
     await page.click('#table-box summary');
-    const rows = await page.locator('#table tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.children).map((c) => (c as HTMLElement).innerText.trim())),
-    );
+    const rows = await page
+      .locator('#table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => (c as HTMLElement).innerText.trim())));
     expect(rows).toHaveLength(body.values.length);
     const byName = new Map(rows.map((r) => [r[0], r]));
     for (const v of body.values as ApiValue[]) {
       const r = byName.get(v.name)!;
-      expect(r.slice(0, 4)).toEqual([v.name, v.suppressed ? 'geheim' : v.value === null ? '–' : de(v.value), v.numerator === null ? '–' : de(v.numerator), v.denominator === null ? '–' : de(v.denominator)]);
+      expect(r.slice(0, 4)).toEqual([
+        v.name,
+        v.suppressed ? 'geheim' : v.value === null ? '–' : de(v.value),
+        v.numerator === null ? '–' : de(v.numerator),
+        v.denominator === null ? '–' : de(v.denominator),
+      ]);
     }
     // Sorting by value, descending: the first row is the highest published value.
     await page.click('#table thead button[data-key="shown"]');
@@ -261,15 +269,19 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
     await page.selectOption('#school', best.schulnummer);
     await page.waitForSelector(`body[data-catchment="${best.schulnummer}"]`);
     const c = await api(`/api/schools/${best.schulnummer}/catchment?level=Stadtteil`);
-    const rows = await page.locator('#schools-table tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.children).map((x) => (x as HTMLElement).innerText.trim())),
-    );
+    const rows = await page
+      .locator('#schools-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((x) => (x as HTMLElement).innerText.trim())));
     expect(rows.length).toBe(c.areas.length);
     const byName = new Map(rows.map((r) => [r[0], r]));
     for (const a of c.areas as { name: string; count: number | null; share: number | null }[]) {
-      expect(byName.get(a.name)).toEqual([a.name, a.count === null ? 'geheim' : String(a.count), a.share === null ? 'geheim' : `${de(a.share * 100)} %`]);
+      expect(byName.get(a.name)).toEqual([
+        a.name,
+        a.count === null ? 'geheim' : String(a.count),
+        a.share === null ? 'geheim' : `${de(a.share * 100)} %`,
+      ]);
     }
-    const coloured = await page.evaluate((areas) => {
+    const coloured = await page.evaluate((areas: { fid: number }[]) => {
       const m = (window as any).quartiersmonitor.map;
       return areas.filter((a) => m.getFeatureState({ source: 'areas', sourceLayer: 'Stadtteil', id: a.fid }).colour !== '#ffffff').length;
     }, c.areas);
@@ -332,7 +344,9 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
     expect(width).toBe(canvas + 320 * (canvas / (await p.locator('#map canvas').evaluate((c) => (c as HTMLCanvasElement).clientWidth))));
     fs.copyFileSync(file!, path.join(ARTEFACTS, 'export.png'));
     // The data exports of the current view are links to the export API.
-    expect(await p.locator('#export-csv').getAttribute('href')).toBe('/api/export/Quartier.csv?indicators=schueler_insgesamt&schuljahr=2024%2F25');
+    expect(await p.locator('#export-csv').getAttribute('href')).toBe(
+      '/api/export/Quartier.csv?indicators=schueler_insgesamt&schuljahr=2024%2F25',
+    );
     await p.close();
   });
 

@@ -67,8 +67,15 @@ export const api = {
   indicators: () => get<IndicatorList>('/api/indicators'),
   facets: () => get<OfferFacets>('/api/offers/facets'),
   geocode: (q: string, signal?: AbortSignal) => get<GeocodeList>(`/api/geocode?${qs({ q, limit: 8 })}`, signal),
-  offers: (p: { near?: string; address?: string; radius: number; category?: string; target?: string; language?: string; barrierFree?: boolean }) =>
-    get<OfferList>(`/api/offers?${qs({ ...p, barrierFree: p.barrierFree ? true : undefined, limit: 50 })}`),
+  offers: (p: {
+    near?: string;
+    address?: string;
+    radius: number;
+    category?: string;
+    target?: string;
+    language?: string;
+    barrierFree?: boolean;
+  }) => get<OfferList>(`/api/offers?${qs({ ...p, barrierFree: p.barrierFree ? true : undefined, limit: 50 })}`),
 };
 
 export type VersionedApi = ReturnType<typeof createApi>;

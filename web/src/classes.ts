@@ -19,8 +19,18 @@ export interface Palette {
 // ColorBrewer schemes that stay distinguishable with the common colour-vision deficiencies.
 export const PALETTES: readonly Palette[] = [
   { id: 'blau', title: 'Blau', kind: 'sequential', colours: ['#eff3ff', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#084594'] },
-  { id: 'orange', title: 'Gelb–Braun', kind: 'sequential', colours: ['#ffffd4', '#fee391', '#fec44f', '#fe9929', '#ec7014', '#cc4c02', '#8c2d04'] },
-  { id: 'gruen', title: 'Gelb–Grün', kind: 'sequential', colours: ['#ffffcc', '#d9f0a3', '#addd8e', '#78c679', '#41ab5d', '#238443', '#005a32'] },
+  {
+    id: 'orange',
+    title: 'Gelb–Braun',
+    kind: 'sequential',
+    colours: ['#ffffd4', '#fee391', '#fec44f', '#fe9929', '#ec7014', '#cc4c02', '#8c2d04'],
+  },
+  {
+    id: 'gruen',
+    title: 'Gelb–Grün',
+    kind: 'sequential',
+    colours: ['#ffffcc', '#d9f0a3', '#addd8e', '#78c679', '#41ab5d', '#238443', '#005a32'],
+  },
   { id: 'lila', title: 'Lila', kind: 'sequential', colours: ['#f2f0f7', '#dadaeb', '#bcbddc', '#9e9ac8', '#807dba', '#6a51a3', '#4a1486'] },
   {
     id: 'puor',
@@ -125,7 +135,13 @@ export function displayUnit(unit: string, compare: Compare): string {
 }
 
 /** Legend rows "von … bis unter …" with the number of areas per class. */
-export function legendRows(values: readonly (number | null)[], breaks: readonly number[], colours: readonly string[], unit: string, signed = false): LegendRow[] {
+export function legendRows(
+  values: readonly (number | null)[],
+  breaks: readonly number[],
+  colours: readonly string[],
+  unit: string,
+  signed = false,
+): LegendRow[] {
   const counts = new Array<number>(colours.length).fill(0);
   for (const v of values) if (v !== null) counts[classOf(v, breaks as number[])]!++;
   return colours.map((colour, i) => {

@@ -5,7 +5,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | ((e: Event) => void)>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
@@ -22,7 +26,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-export function fillSelect(select: HTMLSelectElement, options: readonly { value: string; label: string; group?: string }[], selected: string) {
+export function fillSelect(
+  select: HTMLSelectElement,
+  options: readonly { value: string; label: string; group?: string }[],
+  selected: string,
+) {
   select.replaceChildren();
   const groups = new Map<string, HTMLOptGroupElement>();
   for (const o of options) {
@@ -43,4 +51,8 @@ export function fillSelect(select: HTMLSelectElement, options: readonly { value:
 
 /** Swatch for legends: colour plus, for the special classes, a pattern (nothing said by colour alone). */
 export const swatch = (kind: 'colour' | 'hatch' | 'missing', colour = '') =>
-  h('span', { class: `swatch ${kind === 'colour' ? '' : kind}`, style: kind === 'colour' ? `background:${colour}` : null, 'aria-hidden': 'true' });
+  h('span', {
+    class: `swatch ${kind === 'colour' ? '' : kind}`,
+    style: kind === 'colour' ? `background:${colour}` : null,
+    'aria-hidden': 'true',
+  });

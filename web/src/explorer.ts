@@ -3,105 +3,13 @@
  * classification → choropleth, legend, table alternative and export links.
  */
 import type { Map as MlMap } from 'maplibre-gl';
-import type { Indicator, Level, ValuesResponse, VersionedApi } from './api.ts';
-import {
-  choosePalette,
-  classOf,
-  coloursFor,
-  differenceBreaks,
-  displayUnit,
-  formatNumber,
-  legendRows,
-  PALETTES,
-  paletteKind,
-  valueBreaks,
-} from './classes.ts';
+import type { Indicator, Level, VersionedApi } from './api.ts';
+import { choosePalette, displayUnit, formatNumber, legendRows, PALETTES, paletteKind } from './classes.ts';
 import { $, fillSelect, h, swatch } from './dom.ts';
-import { type AreaPaint, maplibregl, paintAreas, showLevel } from './map.ts';
+import { maplibregl, paintAreas, showLevel } from './map.ts';
+import { classify, describe, paintOf, type Row, type Shown, signedFor } from './shown.ts';
 import { renderTable } from './table.ts';
 import { parseBreaks, type Compare, type Method, type View } from './view.ts';
-
-/** One area as the current view shows it. */
-export interface Row {
-  fid: number;
-  areaId: string;
-  name: string;
-  /** The mapped number: the value, or its difference in a comparison. */
-  shown: number | null;
-  value: number | null;
-  refValue: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  suppressed: boolean;
-  rank: number | null;
-  cls: number | null;
-}
-
-export interface Shown {
-  values: ValuesResponse;
-  rows: Row[];
-  breaks: number[];
-  colours: string[];
-  unit: string;
-  /** Legend title, e.g. "Anteil … 2024/25, Veränderung gegenüber 2022/23". */
-  title: string;
-}
-
-/** Rows for a view (pure): values, or differences to a reference year or to the city. */
-export function rowsFor(compare: Compare, cur: ValuesResponse, ref: ValuesResponse | null): Omit<Row, 'cls'>[] {
-  const refByFid = new Map(ref?.values.map((v) => [v.fid, v]) ?? []);
-  const cityValue = cur.city?.value ?? null;
-  return cur.values.map((v) => {
-    const r = refByFid.get(v.fid);
-    const refValue = compare === 'year' ? (r?.value ?? null) : compare === 'city' ? cityValue : null;
-    const suppressed = v.suppressed || (compare === 'year' && !!r?.suppressed) || (compare === 'city' && !!cur.city?.suppressed);
-    const shown = compare === 'none' ? v.value : v.value !== null && refValue !== null ? Math.round((v.value - refValue) * 1e4) / 1e4 : null;
-    return {
-      fid: v.fid,
-      areaId: v.areaId,
-      name: v.name,
-      shown: suppressed ? null : shown,
-      value: v.value,
-      refValue,
-      numerator: v.numerator,
-      denominator: v.denominator,
-      suppressed,
-      rank: v.rank,
-    };
-  });
-}
-
-export function classify(view: View, cur: ValuesResponse, ref: ValuesResponse | null): Shown {
-  const base = rowsFor(view.compare, cur, ref);
-  const numbers = base.flatMap((r) => (r.shown === null ? [] : [r.shown]));
-  const breaks =
-    view.compare === 'none'
-      ? valueBreaks(view.method, view.classes, cur.stats.breaks, numbers, view.breaks)
-      : differenceBreaks(view.classes, numbers, view.method, view.breaks);
-  const palette = choosePalette(view.palette, cur.indicator.polarity, view.compare);
-  const colours = breaks.length ? coloursFor(palette, breaks.length - 1, cur.indicator.polarity) : [];
-  const rows = base.map((r) => ({ ...r, cls: r.shown === null || !breaks.length ? null : classOf(r.shown, breaks) }));
-  const what =
-    view.compare === 'year' ? `, Veränderung gegenüber ${view.ref}` : view.compare === 'city' ? ', Abweichung vom Wert der Stadt' : '';
-  return { values: cur, rows, breaks, colours, unit: displayUnit(cur.indicator.unit, view.compare), title: `${cur.indicator.title} ${cur.schuljahr}${what}` };
-}
-
-export function paintOf(s: Shown): Map<number, AreaPaint> {
-  return new Map(
-    s.rows.map((r) => [
-      r.fid,
-      { colour: r.cls === null ? null : s.colours[r.cls]!, suppressed: r.suppressed, missing: !r.suppressed && r.shown === null },
-    ]),
-  );
-}
-
-const signedFor = (compare: Compare) => compare !== 'none';
-
-export function describe(r: Row, s: Shown, compare: Compare): string {
-  if (r.suppressed) return `geheim (weniger als ${s.values.disclosure.minCount} Fälle)`;
-  if (r.shown === null) return 'keine Daten';
-  return `${formatNumber(r.shown, signedFor(compare))}${s.unit}`;
-}
 
 export interface ExplorerDeps {
   map: MlMap;
@@ -172,7 +80,10 @@ export function explorer(d: ExplorerDeps) {
       ['Einheit', i.unit],
       ['Räumlicher Bezug', i.reference],
       ['Stichtag', i.stichtag],
-      ['Richtung', i.polarity === 'higher_is_worse' ? 'höher = mehr Bedarf' : i.polarity === 'higher_is_better' ? 'höher = besser' : 'neutral'],
+      [
+        'Richtung',
+        i.polarity === 'higher_is_worse' ? 'höher = mehr Bedarf' : i.polarity === 'higher_is_better' ? 'höher = besser' : 'neutral',
+      ],
       ['Quelle', i.source],
       ['Hinweise', i.caveats || '–'],
     ];
@@ -189,7 +100,8 @@ export function explorer(d: ExplorerDeps) {
     );
     const suppressed = s.rows.filter((r) => r.suppressed).length;
     const missing = s.rows.filter((r) => !r.suppressed && r.shown === null).length;
-    const tr = (sw: HTMLElement, label: string, count: number) => h('tr', {}, h('td', {}, sw), h('td', {}, label), h('td', { class: 'num' }, `${count} Gebiete`));
+    const tr = (sw: HTMLElement, label: string, count: number) =>
+      h('tr', {}, h('td', {}, sw), h('td', {}, label), h('td', { class: 'num' }, `${count} Gebiete`));
     const city = s.values.city;
     $('legend').replaceChildren(
       h('h2', { class: 'legend-title' }, s.title),
@@ -204,7 +116,9 @@ export function explorer(d: ExplorerDeps) {
       h(
         'p',
         { class: 'city' },
-        city?.value != null ? `Stadt insgesamt: ${formatNumber(city.value)}${displayUnit(s.values.indicator.unit, 'none')}` : 'Stadt insgesamt: –',
+        city?.value != null
+          ? `Stadt insgesamt: ${formatNumber(city.value)}${displayUnit(s.values.indicator.unit, 'none')}`
+          : 'Stadt insgesamt: –',
       ),
     );
   }
@@ -344,12 +258,16 @@ export function explorer(d: ExplorerDeps) {
     }
     map.getCanvas().style.cursor = 'pointer';
     const lines: (string | HTMLElement)[] = [h('strong', {}, r.name), h('br'), describe(r, shown, view.compare)];
-    if (!r.suppressed && r.numerator !== null) lines.push(h('br'), r.denominator !== null ? `${r.numerator} von ${r.denominator}` : `${r.numerator} Fälle`);
+    if (!r.suppressed && r.numerator !== null)
+      lines.push(h('br'), r.denominator !== null ? `${r.numerator} von ${r.denominator}` : `${r.numerator} Fälle`);
     if (view.compare !== 'none' && r.value !== null && r.refValue !== null) {
       const against = view.compare === 'year' ? view.ref : 'Stadt';
       lines.push(h('br'), `${view.schuljahr}: ${formatNumber(r.value)} · ${against}: ${formatNumber(r.refValue)}`);
     }
-    popup.setLngLat(e.lngLat).setDOMContent(h('div', {}, lines)).addTo(map);
+    popup
+      .setLngLat(e.lngLat)
+      .setDOMContent(h('div', {}, lines))
+      .addTo(map);
   });
   map.on('mouseout', () => popup.remove());
   map.on('click', (e) => {

@@ -33,7 +33,8 @@ export function finderPanel(d: { map: MlMap | null; view: View; changed: () => v
   function render() {
     root.lang = view.lang;
     root.dir = dirOf(view.lang);
-    const field = (id: string, label: string, control: HTMLElement) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
+    const field = (id: string, label: string, control: HTMLElement) =>
+      h('div', { class: 'field' }, h('label', { for: id }, label), control);
     const select = (id: string, values: string[], name: (v: string) => string) => {
       const s = h('select', { id });
       fillSelect(s, [{ value: '', label: tr('all') }, ...values.map((v) => ({ value: v, label: name(v) }))], '');
@@ -79,16 +80,34 @@ export function finderPanel(d: { map: MlMap | null; view: View; changed: () => v
           h('p', { id: 'finder-address-hint', class: 'hint' }, tr('addressHint')),
           h('datalist', { id: 'finder-suggestions' }),
         ),
-        h('div', { class: 'buttons' }, h('button', { type: 'submit' }, tr('search')), h('button', { type: 'button', onclick: nearMe }, tr('nearMe'))),
+        h(
+          'div',
+          { class: 'buttons' },
+          h('button', { type: 'submit' }, tr('search')),
+          h('button', { type: 'button', onclick: nearMe }, tr('nearMe')),
+        ),
         field('finder-radius', tr('radius'), radius),
-        field('finder-category', tr('topic'), select('finder-category', facets.categories, (v) => v)),
-        field('finder-target', tr('target'), select('finder-target', facets.targets, (v) => v)),
+        field(
+          'finder-category',
+          tr('topic'),
+          select('finder-category', facets.categories, (v) => v),
+        ),
+        field(
+          'finder-target',
+          tr('target'),
+          select('finder-target', facets.targets, (v) => v),
+        ),
         field(
           'finder-language',
           tr('language'),
           select('finder-language', facets.languages, (v) => languageName(view.lang, v)),
         ),
-        h('div', { class: 'check' }, h('input', { id: 'finder-barrier-free', type: 'checkbox' }), h('label', { for: 'finder-barrier-free' }, tr('barrierFree'))),
+        h(
+          'div',
+          { class: 'check' },
+          h('input', { id: 'finder-barrier-free', type: 'checkbox' }),
+          h('label', { for: 'finder-barrier-free' }, tr('barrierFree')),
+        ),
       ),
       h('p', { id: 'finder-message', role: 'status' }),
       h('ol', { id: 'finder-results', class: 'results' }),
@@ -152,7 +171,8 @@ export function finderPanel(d: { map: MlMap | null; view: View; changed: () => v
 
   function showResults(offers: Offer[], origin: { lon: number; lat: number; label: string | null }) {
     $('finder-message').textContent = offers.length ? tr('results', { n: offers.length }) : tr('none');
-    const access = (o: Offer) => (o.barrierFree === true ? tr('accessible') : o.barrierFree === false ? tr('notAccessible') : tr('accessUnknown'));
+    const access = (o: Offer) =>
+      o.barrierFree === true ? tr('accessible') : o.barrierFree === false ? tr('notAccessible') : tr('accessUnknown');
     $('finder-results').replaceChildren(
       ...offers.map((o, i) =>
         h(
@@ -171,7 +191,9 @@ export function finderPanel(d: { map: MlMap | null; view: View; changed: () => v
               h('dd', {}, o.provider),
               h('dt', {}, tr('address')),
               h('dd', { dir: 'ltr' }, `${o.address.street} ${o.address.houseNumber}, ${o.address.postcode} ${o.address.city}`),
-              o.phone ? [h('dt', {}, tr('phone')), h('dd', { dir: 'ltr' }, h('a', { href: `tel:${o.phone.replace(/\s/g, '')}` }, o.phone))] : null,
+              o.phone
+                ? [h('dt', {}, tr('phone')), h('dd', { dir: 'ltr' }, h('a', { href: `tel:${o.phone.replace(/\s/g, '')}` }, o.phone))]
+                : null,
               o.email ? [h('dt', {}, tr('email')), h('dd', { dir: 'ltr' }, h('a', { href: `mailto:${o.email}` }, o.email))] : null,
               o.openingHours ? [h('dt', {}, tr('hours')), h('dd', {}, o.openingHours)] : null,
               h('dt', {}, tr('languages')),

@@ -120,5 +120,7 @@ export const dirOf = (lang: Lang): 'rtl' | 'ltr' => (RTL.has(lang) ? 'rtl' : 'lt
 
 /** Numbers in the reader's locale (Arabic uses Arabic-Indic digits only where the locale does). */
 export function formatKm(lang: Lang, metres: number): string {
-  return new Intl.NumberFormat(lang === 'de' ? 'de-DE' : lang === 'ar' ? 'ar' : 'en-GB', { maximumFractionDigits: 1 }).format(metres / 1000);
+  return new Intl.NumberFormat(lang === 'de' ? 'de-DE' : lang === 'ar' ? 'ar' : 'en-GB', { maximumFractionDigits: 1 }).format(
+    metres / 1000,
+  );
 }

@@ -25,7 +25,12 @@ interface Box {
 const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 /** Which labels fit (pure): boxes centred on the projected points, first come first placed. */
-export function placeLabels(items: readonly { x: number; y: number; w: number; h: number }[], width: number, height: number, gap = 4): boolean[] {
+export function placeLabels(
+  items: readonly { x: number; y: number; w: number; h: number }[],
+  width: number,
+  height: number,
+  gap = 4,
+): boolean[] {
   const placed: Box[] = [];
   return items.map((it) => {
     const box = { x0: it.x - it.w / 2 - gap, y0: it.y - it.h / 2 - gap, x1: it.x + it.w / 2 + gap, y1: it.y + it.h / 2 + gap };

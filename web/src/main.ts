@@ -33,7 +33,13 @@ async function start() {
   document.body.classList.toggle('embed', view.embed);
   exposed.view = view;
 
-  const map = await createMap({ container: $('map'), dataVersion: hasData ? health.dataVersion : null, levels, basemap: health.basemap, at: view.at });
+  const map = await createMap({
+    container: $('map'),
+    dataVersion: hasData ? health.dataVersion : null,
+    levels,
+    basemap: health.basemap,
+    at: view.at,
+  });
   exposed.map = map;
   const versioned = createApi(health.dataVersion);
 
@@ -97,9 +103,7 @@ async function start() {
         },
       })
     : null;
-  const schools = hasData
-    ? schoolsPanel({ map, api: versioned, levels, view, active: () => panel === 'schools', changed: syncUrl })
-    : null;
+  const schools = hasData ? schoolsPanel({ map, api: versioned, levels, view, active: () => panel === 'schools', changed: syncUrl }) : null;
   const finder = finderPanel({ map, view, changed: syncUrl });
 
   exposed.shown = () => explorer?.shown() ?? null;
@@ -150,7 +154,9 @@ async function start() {
         view.compare !== 'none',
       ),
       extra: [
-        ...(suppressed ? [{ kind: 'hatch' as const, label: `geheim (weniger als ${s.values.disclosure.minCount} Fälle): ${suppressed}` }] : []),
+        ...(suppressed
+          ? [{ kind: 'hatch' as const, label: `geheim (weniger als ${s.values.disclosure.minCount} Fälle): ${suppressed}` }]
+          : []),
         ...(missing ? [{ kind: 'missing' as const, label: `keine Daten: ${missing}` }] : []),
       ],
       labels: labels?.visible() ?? [],

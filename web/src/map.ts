@@ -110,7 +110,8 @@ export async function createMap(o: MapOptions): Promise<MlMap> {
 
 export function showLevel(map: MlMap, levels: readonly Level[], level: string) {
   for (const l of levels) {
-    for (const kind of ['fill', 'hatch', 'dots']) map.setLayoutProperty(`${kind}-${l.level}`, 'visibility', l.level === level ? 'visible' : 'none');
+    for (const kind of ['fill', 'hatch', 'dots'])
+      map.setLayoutProperty(`${kind}-${l.level}`, 'visibility', l.level === level ? 'visible' : 'none');
   }
 }
 
@@ -118,7 +119,10 @@ export function showLevel(map: MlMap, levels: readonly Level[], level: string) {
 export function paintAreas(map: MlMap, level: string, paint: ReadonlyMap<number, AreaPaint>) {
   map.removeFeatureState({ source: 'areas', sourceLayer: level });
   for (const [fid, p] of paint) {
-    map.setFeatureState({ source: 'areas', sourceLayer: level, id: fid }, { colour: p.colour ?? NO_VALUE, suppressed: p.suppressed, missing: p.missing });
+    map.setFeatureState(
+      { source: 'areas', sourceLayer: level, id: fid },
+      { colour: p.colour ?? NO_VALUE, suppressed: p.suppressed, missing: p.missing },
+    );
   }
 }
 

@@ -85,7 +85,9 @@ export async function mapPng(map: MlMap, c: PngContent): Promise<Blob> {
     g.fillText(line, x0, y + 8);
     y += 14;
   }
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG konnte nicht erzeugt werden'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG konnte nicht erzeugt werden'))), 'image/png'),
+  );
 }
 
 function wrap(g: CanvasRenderingContext2D, text: string, width: number): string[] {

@@ -9,7 +9,8 @@ import { $, h } from './dom.ts';
 
 type Value = { value: number | null; suppressed: boolean } | undefined;
 
-const fmt = (v: Value, unit: string) => (!v ? '–' : v.suppressed ? 'geheim' : v.value === null ? 'keine Daten' : `${formatNumber(v.value)}${unit}`);
+const fmt = (v: Value, unit: string) =>
+  !v ? '–' : v.suppressed ? 'geheim' : v.value === null ? 'keine Daten' : `${formatNumber(v.value)}${unit}`;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -22,7 +23,10 @@ export function sparkline(series: readonly { schuljahr: string; value: number | 
   svg.setAttribute('width', String(w));
   svg.setAttribute('height', String(hgt));
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `${label}: ${series.map((s) => `${s.schuljahr} ${s.value === null ? 'kein Wert' : formatNumber(s.value)}`).join(', ')}`);
+  svg.setAttribute(
+    'aria-label',
+    `${label}: ${series.map((s) => `${s.schuljahr} ${s.value === null ? 'kein Wert' : formatNumber(s.value)}`).join(', ')}`,
+  );
   const known = series.filter((s) => s.value !== null).map((s) => s.value!);
   if (known.length === 0) return svg;
   const min = Math.min(...known);

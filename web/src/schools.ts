@@ -78,7 +78,9 @@ export function schoolsPanel(d: {
       map.getCanvas().style.cursor = 'pointer';
       popup
         .setLngLat([s.lon, s.lat])
-        .setDOMContent(h('div', {}, h('strong', {}, s.name), h('br'), s.schulformName, s.sozialindex ? [h('br'), `Sozialindex ${s.sozialindex}`] : null))
+        .setDOMContent(
+          h('div', {}, h('strong', {}, s.name), h('br'), s.schulformName, s.sozialindex ? [h('br'), `Sozialindex ${s.sozialindex}`] : null),
+        )
         .addTo(map);
     });
     map.on('mouseleave', 'schools', () => {
@@ -97,7 +99,10 @@ export function schoolsPanel(d: {
   function fillSchools(schulform: string) {
     fillSelect(
       $('school'),
-      [{ value: '', label: 'Schule wählen …' }, ...schools.filter((s) => !schulform || s.schulform === schulform).map((s) => ({ value: s.schulnummer, label: s.name }))],
+      [
+        { value: '', label: 'Schule wählen …' },
+        ...schools.filter((s) => !schulform || s.schulform === schulform).map((s) => ({ value: s.schulnummer, label: s.name })),
+      ],
       view.school,
     );
   }
@@ -175,8 +180,12 @@ export function schoolsPanel(d: {
       h(
         'table',
         { class: 'legend-table' },
-        rows.map((r) => h('tr', {}, h('td', {}, swatch('colour', r.colour)), h('td', {}, r.label), h('td', { class: 'num' }, `${r.count} Gebiete`))),
-        c.areas.some((a) => a.suppressed) ? h('tr', {}, h('td', {}, swatch('hatch')), h('td', {}, 'geheim (zu wenige Fälle)'), h('td', {})) : null,
+        rows.map((r) =>
+          h('tr', {}, h('td', {}, swatch('colour', r.colour)), h('td', {}, r.label), h('td', { class: 'num' }, `${r.count} Gebiete`)),
+        ),
+        c.areas.some((a) => a.suppressed)
+          ? h('tr', {}, h('td', {}, swatch('hatch')), h('td', {}, 'geheim (zu wenige Fälle)'), h('td', {}))
+          : null,
       ),
     );
     renderTable<Catchment['areas'][number]>(
@@ -184,7 +193,13 @@ export function schoolsPanel(d: {
       `Wohngebiete der Schülerinnen und Schüler: ${c.school.name}`,
       [
         { key: 'name', title: 'Wohngebiet', value: (a) => a.name },
-        { key: 'count', title: 'Anzahl', value: (a) => a.count, cell: (a) => (a.count === null ? 'geheim' : String(a.count)), numeric: true },
+        {
+          key: 'count',
+          title: 'Anzahl',
+          value: (a) => a.count,
+          cell: (a) => (a.count === null ? 'geheim' : String(a.count)),
+          numeric: true,
+        },
         { key: 'share', title: 'Anteil', value: (a) => a.share, cell: (a) => pct(a.share), numeric: true },
       ],
       c.areas,
@@ -206,7 +221,13 @@ export function schoolsPanel(d: {
       [
         { key: 'name', title: 'Schule', value: (s) => s.name },
         { key: 'form', title: 'Schulform', value: (s) => s.schulformName },
-        { key: 'count', title: 'Anzahl', value: (s) => s.count, cell: (s) => (s.count === null ? 'geheim' : String(s.count)), numeric: true },
+        {
+          key: 'count',
+          title: 'Anzahl',
+          value: (s) => s.count,
+          cell: (s) => (s.count === null ? 'geheim' : String(s.count)),
+          numeric: true,
+        },
         { key: 'share', title: 'Anteil', value: (s) => s.share, cell: (s) => pct(s.share), numeric: true },
       ],
       a.schools,

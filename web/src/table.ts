@@ -67,7 +67,9 @@ export function renderTable<R>(
         }),
       ),
     );
-    container.replaceChildren(h('table', { class: 'data' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, head)), h('tbody', {}, body)));
+    container.replaceChildren(
+      h('table', { class: 'data' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, head)), h('tbody', {}, body)),
+    );
   };
   draw();
 }
