@@ -166,8 +166,8 @@ export function createApp(o: AppOptions) {
       // Vite puts a content hash into every asset name.
       if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
     });
-    app.use('/*', serveStatic({ root }));
-    app.get('/*', serveStatic({ root, path: 'index.html' }));
+    app.use('/*', serveStatic({ root, precompressed: true }));
+    app.get('/*', serveStatic({ root, path: 'index.html', precompressed: true }));
   }
 
   // Typed errors become 4xx/5xx JSON in this one place; stack traces stay in the log.

@@ -7,24 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, WEB_DIST } from '../../server/app.ts';
 import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
-import { browser as browserRequirement, CHROMIUM, ROOT } from '../helpers/requirements.ts';
+import { browser as browserRequirement, CHROMIUM, CHROMIUM_ARGS, ROOT } from '../helpers/requirements.ts';
 
 const req = browserRequirement();
 const ARTEFACTS = path.join(ROOT, 'test-results');
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-];
 
 interface ApiValue {
   fid: number;

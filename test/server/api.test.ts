@@ -185,7 +185,8 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
     const rows = await t.db.query<{ categories: string[]; targets: string[]; languages: string[] }>(
       'SELECT categories, targets, languages FROM published.offers',
     );
-    const distinct = (k: 'categories' | 'targets' | 'languages') => [...new Set(rows.flatMap((r) => r[k]))].sort((a, b) => a.localeCompare(b, 'de'));
+    const distinct = (k: 'categories' | 'targets' | 'languages') =>
+      [...new Set(rows.flatMap((r) => r[k]))].sort((a, b) => a.localeCompare(b, 'de'));
     expect(f.categories).toEqual(distinct('categories'));
     expect(f.targets).toEqual(distinct('targets'));
     expect(f.languages).toEqual(distinct('languages'));

@@ -64,9 +64,9 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] server', (_, eng
     const rows = await t.db.query<{ area_id: string; fid: number; name: string; parent_id: string }>(
       `SELECT area_id, fid, name, parent_id FROM published.areas WHERE level = 'Stadtteil' ORDER BY area_id`,
     );
-    expect(body.areas.map((a: { areaId: string; fid: number; name: string; parentId: string }) => [a.areaId, a.fid, a.name, a.parentId])).toEqual(
-      rows.map((r) => [r.area_id, r.fid, r.name, r.parent_id]),
-    );
+    expect(
+      body.areas.map((a: { areaId: string; fid: number; name: string; parentId: string }) => [a.areaId, a.fid, a.name, a.parentId]),
+    ).toEqual(rows.map((r) => [r.area_id, r.fid, r.name, r.parent_id]));
     for (const a of body.areas as { areaId: string; lon: number; lat: number }[]) {
       const [inside] = await t.db.query<{ ok: boolean }>(
         `SELECT ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS ok FROM published.areas WHERE level = 'Stadtteil' AND area_id = $3`,

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/index.ts';
@@ -95,6 +96,9 @@ describe('static serving of the web app', () => {
   fs.mkdirSync(path.join(web, 'assets'), { recursive: true });
   fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html>INDEX');
   fs.writeFileSync(path.join(web, 'assets', 'app-1a2b.js'), 'ASSET');
+  // What the build writes next to each asset (web/vite.config.ts).
+  fs.writeFileSync(path.join(web, 'assets', 'app-1a2b.js.gz'), zlib.gzipSync('ASSET'));
+  fs.writeFileSync(path.join(web, 'assets', 'app-1a2b.js.br'), zlib.brotliCompressSync('ASSET'));
   fs.writeFileSync(path.join(root, 'secret.txt'), 'SECRET');
   const db = { engine: 'pglite', capabilities: { mvt: false } } as unknown as Database;
   const server = createHttpServer(createApp({ getDb: () => db, webDist: web }).fetch);
@@ -114,6 +118,24 @@ describe('static serving of the web app', () => {
     expect(await asset.text()).toBe('ASSET');
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(await (await fetch(`http://127.0.0.1:${port}/karte`)).text()).toBe('<!doctype html>INDEX');
+  });
+
+  it.each([
+    ['br, gzip', 'br', (b: Buffer) => zlib.brotliDecompressSync(b)],
+    ['gzip', 'gzip', (b: Buffer) => zlib.gunzipSync(b)],
+    ['identity', null, (b: Buffer) => b],
+  ])('serves the precompressed asset for Accept-Encoding %s', async (accept, encoding, decode) => {
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port, path: '/assets/app-1a2b.js', headers: { 'accept-encoding': accept } }, resolve).on('error', reject),
+    );
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    expect([res.statusCode, res.headers['content-encoding'] ?? null, res.headers['content-type']]).toEqual([
+      200,
+      encoding,
+      'text/javascript; charset=utf-8',
+    ]);
+    expect(decode(Buffer.concat(chunks)).toString()).toBe('ASSET');
   });
 
   it.each([

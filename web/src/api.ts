@@ -33,7 +33,7 @@ export class ApiError extends Error {
   }
 }
 
-async function get<T>(url: string, signal?: AbortSignal): Promise<T> {
+async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
@@ -48,9 +48,21 @@ const qs = (params: Record<string, string | number | boolean | undefined>) =>
 /** Every data request names the data version, so responses are immutable and cached. */
 export function createApi(dataVersion: string | null) {
   const v = dataVersion ?? undefined;
+  // Responses of one data version never change: each is fetched once (switching back costs nothing).
+  const seen = new Map<string, Promise<unknown>>();
+  const get = <T>(url: string): Promise<T> => {
+    let p = seen.get(url);
+    if (!p) {
+      p = getJson<T>(url);
+      seen.set(url, p);
+      p.catch(() => seen.delete(url));
+    }
+    return p as Promise<T>;
+  };
   return {
     values: (id: string, level: string, schuljahr: string) =>
       get<ValuesResponse>(`/api/indicators/${encodeURIComponent(id)}/values?${qs({ level, schuljahr, v })}`),
+    tilejson: () => get<{ bounds: [number, number, number, number] }>(`/tiles/areas.json?${qs({ v })}`),
     areas: (level: string) => get<AreaList>(`/api/levels/${encodeURIComponent(level)}/areas?${qs({ v })}`),
     profile: (level: string, id: string) => get<Profile>(`/api/areas/${encodeURIComponent(level)}/${encodeURIComponent(id)}?${qs({ v })}`),
     areaSchools: (level: string, id: string, schuljahr: string) =>
@@ -62,11 +74,11 @@ export function createApi(dataVersion: string | null) {
 }
 
 export const api = {
-  health: () => get<Health>('/api/health'),
-  levels: () => get<z.infer<typeof S.LevelList>>('/api/levels'),
-  indicators: () => get<IndicatorList>('/api/indicators'),
-  facets: () => get<OfferFacets>('/api/offers/facets'),
-  geocode: (q: string, signal?: AbortSignal) => get<GeocodeList>(`/api/geocode?${qs({ q, limit: 8 })}`, signal),
+  health: () => getJson<Health>('/api/health'),
+  levels: () => getJson<z.infer<typeof S.LevelList>>('/api/levels'),
+  indicators: () => getJson<IndicatorList>('/api/indicators'),
+  facets: () => getJson<OfferFacets>('/api/offers/facets'),
+  geocode: (q: string, signal?: AbortSignal) => getJson<GeocodeList>(`/api/geocode?${qs({ q, limit: 8 })}`, signal),
   offers: (p: {
     near?: string;
     address?: string;
@@ -75,7 +87,7 @@ export const api = {
     target?: string;
     language?: string;
     barrierFree?: boolean;
-  }) => get<OfferList>(`/api/offers?${qs({ ...p, barrierFree: p.barrierFree ? true : undefined, limit: 50 })}`),
+  }) => getJson<OfferList>(`/api/offers?${qs({ ...p, barrierFree: p.barrierFree ? true : undefined, limit: 50 })}`),
 };
 
 export type VersionedApi = ReturnType<typeof createApi>;

@@ -33,15 +33,20 @@ async function start() {
   document.body.classList.toggle('embed', view.embed);
   exposed.view = view;
 
+  const versioned = createApi(health.dataVersion);
+  // Start what the first view needs before the map exists: its values and the data's bounds.
+  if (hasData && view.panel === 'explorer') void versioned.values(view.indicator, view.level, view.schuljahr).catch(() => undefined);
+  const tilejson = hasData && !view.at ? await versioned.tilejson() : null;
   const map = await createMap({
     container: $('map'),
     dataVersion: hasData ? health.dataVersion : null,
     levels,
+    level: view.level,
     basemap: health.basemap,
     at: view.at,
+    bounds: tilejson?.bounds ?? null,
   });
   exposed.map = map;
-  const versioned = createApi(health.dataVersion);
 
   const syncUrl = () => {
     const c = map.getCenter();
@@ -170,8 +175,8 @@ async function start() {
     document.body.dataset.png = String(blob.size);
   });
 
-  await loadLabels();
   await show(view.panel);
+  void loadLabels();
   if (view.area && hasData) {
     // Wait for the first colours so the selected area can be outlined.
     await explorer!.apply();

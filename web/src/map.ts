@@ -4,7 +4,7 @@
  * classification re-colours without loading a tile again.
  */
 import * as maplibregl from 'maplibre-gl';
-import type { Map as MlMap, StyleSpecification } from 'maplibre-gl';
+import type { LayerSpecification, Map as MlMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // MapLibre looks for its worker next to its own module; once bundled that file is
 // elsewhere, so the bundler emits it as an asset and we point MapLibre to it.
@@ -13,6 +13,8 @@ import workerUrl from '../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mj
 import type { Level } from './api.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
+// Start the tile workers now: they load and compile while the first API answers travel.
+maplibregl.prewarm();
 
 export { maplibregl };
 
@@ -42,68 +44,93 @@ export interface MapOptions {
   /** Null when nothing is published yet: a map without areas (the finder still works). */
   dataVersion: string | null;
   levels: readonly Level[];
+  /** The level shown first. */
+  level: string;
   basemap: string | null;
+  /** [lon, lat, zoom] from the URL, else the data's bounds. */
   at: [number, number, number] | null;
+  bounds: [number, number, number, number] | null;
 }
 
+function areaLayers(levels: readonly Level[], visible: string): LayerSpecification[] {
+  const fills = levels.flatMap((l): LayerSpecification[] => {
+    const common = {
+      source: 'areas',
+      'source-layer': l.level,
+      layout: { visibility: l.level === visible ? ('visible' as const) : ('none' as const) },
+    };
+    return [
+      {
+        id: `fill-${l.level}`,
+        type: 'fill',
+        ...common,
+        paint: { 'fill-color': ['coalesce', ['feature-state', 'colour'], NO_VALUE], 'fill-opacity': 0.85 },
+      },
+      {
+        id: `hatch-${l.level}`,
+        type: 'fill',
+        ...common,
+        paint: { 'fill-pattern': 'hatch', 'fill-opacity': ['case', ['boolean', ['feature-state', 'suppressed'], false], 1, 0] },
+      },
+      {
+        id: `dots-${l.level}`,
+        type: 'fill',
+        ...common,
+        paint: { 'fill-pattern': 'dots', 'fill-opacity': ['case', ['boolean', ['feature-state', 'missing'], false], 1, 0] },
+      },
+    ];
+  });
+  const lines = levels.map((l): LayerSpecification => ({
+    id: `line-${l.level}`,
+    type: 'line',
+    source: 'areas',
+    'source-layer': l.level,
+    paint: {
+      'line-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#000000', '#333333'],
+      'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 4, 2.2 - 0.6 * l.ordinal],
+      'line-opacity': 0.8,
+    },
+  }));
+  return [...fills, ...lines];
+}
+
+/**
+ * Sources and layers are part of the first style, and the view starts at its final
+ * bounds, so tiles are requested as soon as MapLibre runs — not after a load event
+ * and a second fit.
+ */
 export async function createMap(o: MapOptions): Promise<MlMap> {
+  const areas: StyleSpecification['sources'] = o.dataVersion
+    ? { areas: { type: 'vector', url: `${location.origin}/tiles/areas.json?v=${o.dataVersion}` } }
+    : {};
+  const layers = o.dataVersion ? areaLayers(o.levels, o.level) : [];
   const own: StyleSpecification = {
     version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f4f2' } }],
+    sources: areas,
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f4f2' } }, ...layers],
   };
   const map = new maplibregl.Map({
     container: o.container,
     style: o.basemap ?? own,
-    center: o.at ? [o.at[0], o.at[1]] : [7.0, 51.5],
-    zoom: o.at ? o.at[2] : 10,
+    ...(o.at
+      ? { center: [o.at[0], o.at[1]] as [number, number], zoom: o.at[2] }
+      : o.bounds
+        ? { bounds: o.bounds, fitBoundsOptions: { padding: 20 } }
+        : { center: [7.0, 51.5] as [number, number], zoom: 10 }),
     attributionControl: { compact: false },
+  });
+  map.on('styleimagemissing', (e: { id: string }) => {
+    if (e.id === 'hatch' || e.id === 'dots') map.addImage(e.id, pattern(e.id));
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-  await new Promise<void>((resolve) => map.once('load', () => resolve()));
+  // The style, not the first complete frame ('load' waits for every tile): colours set now are in that frame.
+  await new Promise<void>((resolve) => map.once('style.load', () => resolve()));
   map.getCanvas().setAttribute('aria-label', 'Karte der Gebiete; die Tabelle in der Auswahl nennt dieselben Werte');
-  if (o.dataVersion === null) return map;
-  map.addSource('areas', { type: 'vector', url: `${location.origin}/tiles/areas.json?v=${o.dataVersion}` });
-  map.addImage('hatch', pattern('hatch'));
-  map.addImage('dots', pattern('dots'));
-  for (const l of o.levels) {
-    const common = { source: 'areas', 'source-layer': l.level, layout: { visibility: 'none' as const } };
-    map.addLayer({
-      id: `fill-${l.level}`,
-      type: 'fill',
-      ...common,
-      paint: { 'fill-color': ['coalesce', ['feature-state', 'colour'], NO_VALUE], 'fill-opacity': 0.85 },
-    });
-    map.addLayer({
-      id: `hatch-${l.level}`,
-      type: 'fill',
-      ...common,
-      paint: { 'fill-pattern': 'hatch', 'fill-opacity': ['case', ['boolean', ['feature-state', 'suppressed'], false], 1, 0] },
-    });
-    map.addLayer({
-      id: `dots-${l.level}`,
-      type: 'fill',
-      ...common,
-      paint: { 'fill-pattern': 'dots', 'fill-opacity': ['case', ['boolean', ['feature-state', 'missing'], false], 1, 0] },
-    });
-  }
-  for (const l of o.levels) {
-    map.addLayer({
-      id: `line-${l.level}`,
-      type: 'line',
-      source: 'areas',
-      'source-layer': l.level,
-      paint: {
-        'line-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#000000', '#333333'],
-        'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 4, 2.2 - 0.6 * l.ordinal],
-        'line-opacity': 0.8,
-      },
-    });
-  }
-  if (!o.at) {
-    const tj = (await (await fetch(`/tiles/areas.json?v=${o.dataVersion}`)).json()) as { bounds: [number, number, number, number] };
-    map.fitBounds(tj.bounds, { padding: 20, animate: false });
+  if (o.basemap && o.dataVersion) {
+    // A configured basemap has its own style: our areas go on top of it.
+    map.addSource('areas', areas.areas!);
+    for (const l of layers) map.addLayer(l);
   }
   return map;
 }
