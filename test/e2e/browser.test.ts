@@ -13,7 +13,6 @@ const req = browserRequirement();
 const ARTEFACTS = path.join(ROOT, 'test-results');
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 
-
 interface ApiValue {
   fid: number;
   areaId: string;
@@ -243,6 +242,25 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('area')).toBe(null);
   });
 
+  it('works from the keyboard: the map zooms with "+", an area of the table opens its profile with Enter', async () => {
+    await page.goto(`${base}/?indicator=schueler_insgesamt&level=Stadtteil`);
+    await ready('schueler_insgesamt', 'Stadtteil');
+    await waitIdle();
+    const zoom = await page.evaluate(() => (window as any).quartiersmonitor.map.getZoom());
+    await page.focus('#map canvas');
+    await page.keyboard.press('+');
+    await page.waitForFunction((z) => (window as any).quartiersmonitor.map.getZoom() >= z + 0.9, zoom);
+    await page.click('#table-box summary');
+    const first = page.locator('#table tbody button').first();
+    const name = await first.innerText();
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('body[data-profile]');
+    expect(await page.locator('#profile-title').innerText()).toBe(`Steckbrief: ${name}`);
+    // Focus moves into the profile, so keyboard users land where the content appeared.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('profile');
+  });
+
   it('shows a school catchment as shares per residence area, as the catchment API gives them', async () => {
     await page.goto(base + '/?panel=schools&level=Stadtteil');
     await page.waitForSelector('#school option:nth-child(2)', { state: 'attached' });
@@ -286,6 +304,8 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
     expect(expected.offers.length).toBeGreaterThan(0);
     for (const lang of ['de', 'ar']) {
       const p = await chromium.newPage({ viewport: { width: 360, height: 740 } });
+      const asked: string[] = [];
+      p.on('request', (r) => asked.push(new URL(r.url()).pathname));
       await p.goto(`${base}/?panel=finder&lang=${lang}`);
       await p.waitForSelector('#finder-address');
       await p.fill('#finder-address', address);
@@ -305,6 +325,9 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
       } else {
         expect(await p.locator('#finder-message').innerText()).toBe(`${expected.offers.length} Angebote gefunden, die nächsten zuerst.`);
       }
+      // The finder needs no indicator data: not one values or profile request.
+      expect(asked.filter((u) => /^\/api\/(indicators\/.+\/values|areas\/)/.test(u))).toEqual([]);
+      expect(asked).toContain('/api/offers');
       await p.screenshot({ path: path.join(ARTEFACTS, `finder-${lang}-360.png`), fullPage: true });
       await p.close();
     }

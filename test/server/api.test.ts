@@ -407,6 +407,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
     expect(Object.keys(doc.paths)).toEqual([
       '/api/health',
       '/api/levels',
+      '/api/levels/{level}/areas',
       '/api/indicators',
       '/api/indicators/{id}/values',
       '/api/areas/{level}/{id}',
@@ -415,6 +416,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
       '/api/schools/{schulnummer}/catchment',
       '/api/flows/gemeinden',
       '/api/offers',
+      '/api/offers/facets',
       '/api/geocode',
       '/api/runs',
       '/api/export/{level}.{format}',

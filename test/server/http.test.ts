@@ -126,7 +126,9 @@ describe('static serving of the web app', () => {
     ['identity', null, (b: Buffer) => b],
   ])('serves the precompressed asset for Accept-Encoding %s', async (accept, encoding, decode) => {
     const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
-      http.get({ host: '127.0.0.1', port, path: '/assets/app-1a2b.js', headers: { 'accept-encoding': accept } }, resolve).on('error', reject),
+      http
+        .get({ host: '127.0.0.1', port, path: '/assets/app-1a2b.js', headers: { 'accept-encoding': accept } }, resolve)
+        .on('error', reject),
     );
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
