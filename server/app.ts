@@ -125,6 +125,11 @@ export function createApp(o: AppOptions) {
       throw new AppError('payload_too_large', 'request body too large (64 KiB at most)');
     },
   });
+  // PostgreSQL text cannot hold NUL: a NUL in path or query would become a database error (found by API fuzzing).
+  app.use('*', async (c, next) => {
+    if (/%00|\u0000/i.test(c.req.url)) throw new AppError('bad_request', 'the request contains a NUL character');
+    await next();
+  });
   // Uploads have their own limit (UPLOAD_MAX_MB) and stream to disk.
   app.use('*', (c, next) => (c.req.method === 'PUT' && c.req.path.startsWith('/api/admin/files/') ? next() : smallBodies(c, next)));
   // Requests that read the database wait while an embedded publication is switched in; admin requests do not read it.

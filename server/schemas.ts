@@ -125,7 +125,12 @@ export const IndicatorValues = z.object({
   schuljahr: z.string(),
   disclosure: z.object({ minCount: z.number().int(), minDenominator: z.number().int() }),
   city: z
-    .object({ value: z.number().nullable(), numerator: z.number().int().nullable(), denominator: z.number().int().nullable(), ...Suppression })
+    .object({
+      value: z.number().nullable(),
+      numerator: z.number().int().nullable(),
+      denominator: z.number().int().nullable(),
+      ...Suppression,
+    })
     .nullable()
     .describe('the whole city, the reference for deviations'),
   values: z.array(

@@ -24,7 +24,8 @@ export function exportRoutes(deps: { getDb: () => Database; publication: Publica
     const q = parseQuery(c, ExportQuery);
     const file = c.req.param('file');
     const format = file.slice(file.lastIndexOf('.') + 1) as keyof typeof TYPES;
-    const level = decodeURIComponent(file.slice(0, file.lastIndexOf('.')));
+    // Hono has decoded the parameter already; decoding again broke on a literal "%" (found by API fuzzing).
+    const level = file.slice(0, file.lastIndexOf('.'));
     if (q.shape === 'wide' && format !== 'csv') throw new AppError('bad_request', 'shape=wide is available for CSV only');
     const pub = await requirePublication(deps.publication);
     const db = deps.getDb();
