@@ -22,6 +22,14 @@ export type Offer = OfferList['offers'][number];
 export type OfferFacets = z.infer<typeof S.OfferFacets>;
 export type GeocodeList = z.infer<typeof S.GeocodeList>;
 
+export interface TileJson {
+  tiles: string[];
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number];
+  attribution?: string;
+}
+
 /** An API error with the server's code (e.g. not_found), so callers can tell "no such address" from a failure. */
 export class ApiError extends Error {
   constructor(
@@ -62,7 +70,7 @@ export function createApi(dataVersion: string | null) {
   return {
     values: (id: string, level: string, schuljahr: string) =>
       get<ValuesResponse>(`/api/indicators/${encodeURIComponent(id)}/values?${qs({ level, schuljahr, v })}`),
-    tilejson: () => get<{ bounds: [number, number, number, number] }>(`/tiles/areas.json?${qs({ v })}`),
+    tilejson: () => get<TileJson>(`/tiles/areas.json?${qs({ v })}`),
     areas: (level: string) => get<AreaList>(`/api/levels/${encodeURIComponent(level)}/areas?${qs({ v })}`),
     profile: (level: string, id: string) => get<Profile>(`/api/areas/${encodeURIComponent(level)}/${encodeURIComponent(id)}?${qs({ v })}`),
     areaSchools: (level: string, id: string, schuljahr: string) =>

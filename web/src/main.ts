@@ -36,15 +36,14 @@ async function start() {
   const versioned = createApi(health.dataVersion);
   // Start what the first view needs before the map exists: its values and the data's bounds.
   if (hasData && view.panel === 'explorer') void versioned.values(view.indicator, view.level, view.schuljahr).catch(() => undefined);
-  const tilejson = hasData && !view.at ? await versioned.tilejson() : null;
+  const tilejson = hasData ? await versioned.tilejson() : null;
   const map = await createMap({
     container: $('map'),
-    dataVersion: hasData ? health.dataVersion : null,
+    tilejson,
     levels,
     level: view.level,
     basemap: health.basemap,
     at: view.at,
-    bounds: tilejson?.bounds ?? null,
   });
   exposed.map = map;
 

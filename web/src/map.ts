@@ -10,7 +10,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // elsewhere, so the bundler emits it as an asset and we point MapLibre to it.
 // (A relative path because the package's export map does not expose dist/.)
 import workerUrl from '../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { Level } from './api.ts';
+import type { Level, TileJson } from './api.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 // Start the tile workers now: they load and compile while the first API answers travel.
@@ -41,15 +41,14 @@ function pattern(kind: 'hatch' | 'dots'): { width: number; height: number; data:
 
 export interface MapOptions {
   container: HTMLElement;
-  /** Null when nothing is published yet: a map without areas (the finder still works). */
-  dataVersion: string | null;
+  /** The areas' TileJSON; null when nothing is published yet: a map without areas (the finder still works). */
+  tilejson: TileJson | null;
   levels: readonly Level[];
   /** The level shown first. */
   level: string;
   basemap: string | null;
   /** [lon, lat, zoom] from the URL, else the data's bounds. */
   at: [number, number, number] | null;
-  bounds: [number, number, number, number] | null;
 }
 
 function areaLayers(levels: readonly Level[], visible: string): LayerSpecification[] {
@@ -100,10 +99,21 @@ function areaLayers(levels: readonly Level[], visible: string): LayerSpecificati
  * and a second fit.
  */
 export async function createMap(o: MapOptions): Promise<MlMap> {
-  const areas: StyleSpecification['sources'] = o.dataVersion
-    ? { areas: { type: 'vector', url: `${location.origin}/tiles/areas.json?v=${o.dataVersion}` } }
+  // The TileJSON inline, as the app has it already: MapLibre asks for tiles without fetching it again.
+  const tj = o.tilejson;
+  const areas: StyleSpecification['sources'] = tj
+    ? {
+        areas: {
+          type: 'vector',
+          tiles: tj.tiles,
+          minzoom: tj.minzoom,
+          maxzoom: tj.maxzoom,
+          bounds: tj.bounds,
+          attribution: tj.attribution,
+        },
+      }
     : {};
-  const layers = o.dataVersion ? areaLayers(o.levels, o.level) : [];
+  const layers = tj ? areaLayers(o.levels, o.level) : [];
   const own: StyleSpecification = {
     version: 8,
     sources: areas,
@@ -114,8 +124,8 @@ export async function createMap(o: MapOptions): Promise<MlMap> {
     style: o.basemap ?? own,
     ...(o.at
       ? { center: [o.at[0], o.at[1]] as [number, number], zoom: o.at[2] }
-      : o.bounds
-        ? { bounds: o.bounds, fitBoundsOptions: { padding: 20 } }
+      : tj
+        ? { bounds: tj.bounds, fitBoundsOptions: { padding: 20 } }
         : { center: [7.0, 51.5] as [number, number], zoom: 10 }),
     attributionControl: { compact: false },
   });
@@ -127,7 +137,7 @@ export async function createMap(o: MapOptions): Promise<MlMap> {
   // The style, not the first complete frame ('load' waits for every tile): colours set now are in that frame.
   await new Promise<void>((resolve) => map.once('style.load', () => resolve()));
   map.getCanvas().setAttribute('aria-label', 'Karte der Gebiete; die Tabelle in der Auswahl nennt dieselben Werte');
-  if (o.basemap && o.dataVersion) {
+  if (o.basemap && tj) {
     // A configured basemap has its own style: our areas go on top of it.
     map.addSource('areas', areas.areas!);
     for (const l of layers) map.addLayer(l);
