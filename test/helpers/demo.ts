@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { createPublicationState } from '../../server/publication.ts';
+import type { TestDatabase, TestEngine } from './engines.ts';
 import type { Database } from '../../core/db/index.ts';
 import { loadJob, parseJob, type Job } from '../../pipeline/job.ts';
 import { runJob, type RunReport } from '../../pipeline/run.ts';
@@ -20,4 +23,16 @@ export const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 export async function runQuiet(db: Database, job: Job): Promise<RunReport> {
   const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-report-'));
   return runJob(db, job, { reportDir, out: quiet, log: silentLog });
+}
+
+/** A fresh database of the engine with the small demo published, and the app (without web build) serving it. */
+export async function publishedDemoApp(
+  engine: TestEngine,
+): Promise<{ t: TestDatabase; app: ReturnType<typeof createApp>; version: string }> {
+  const t = await engine.open();
+  const publication = createPublicationState(() => t.db);
+  const app = createApp({ getDb: () => t.db, webDist: null, publication });
+  const version = (await runQuiet(t.db, smallDemoJob())).dataVersion;
+  publication.invalidate(); // as the server does after a run it started
+  return { t, app, version };
 }

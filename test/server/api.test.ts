@@ -4,10 +4,9 @@ import { distance } from '@turf/turf';
 import ExcelJS from 'exceljs';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import { createPublicationState } from '../../server/publication.ts';
+import type { createApp } from '../../server/app.ts';
 import * as S from '../../server/schemas.ts';
-import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
+import { publishedDemoApp } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
 import { tileOf } from '../helpers/tiles.ts';
 
@@ -23,11 +22,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] JSON API, export
   };
 
   beforeAll(async () => {
-    t = await engine.open();
-    const publication = createPublicationState(() => t.db);
-    app = createApp({ getDb: () => t.db, webDist: null, publication });
-    version = (await runQuiet(t.db, smallDemoJob())).dataVersion;
-    publication.invalidate();
+    ({ t, app, version } = await publishedDemoApp(engine));
   });
   afterAll(() => t?.dispose());
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import { createPublicationState } from '../../server/publication.ts';
-import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
+import type { createApp } from '../../server/app.ts';
+import { publishedDemoApp } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
 
 /**
@@ -144,11 +143,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] API fuzzing', (_
   let version: string;
 
   beforeAll(async () => {
-    t = await engine.open();
-    const publication = createPublicationState(() => t.db);
-    app = createApp({ getDb: () => t.db, webDist: null, publication });
-    version = (await runQuiet(t.db, smallDemoJob())).dataVersion;
-    publication.invalidate();
+    ({ t, app, version } = await publishedDemoApp(engine));
   });
   afterAll(() => t?.dispose());
 
