@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   CORS_ORIGINS: z.string().default(''),
   /** MapLibre style URL of a basemap under the areas (e.g. basemap.de); none by default, nothing is fetched from outside. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
+  /** Origins allowed to embed the map (?embed=1) in an iframe, comma-separated; default this site only. */
+  EMBED_ORIGINS: z.string().default(''),
 });
 
 export type Config = Readonly<{
@@ -41,6 +43,7 @@ export type Config = Readonly<{
   pipelineDatabaseUrl: string | undefined;
   corsOrigins: readonly string[];
   basemapStyleUrl: string | undefined;
+  embedOrigins: readonly string[];
 }>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,5 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter(Boolean),
     ),
     basemapStyleUrl: e.BASEMAP_STYLE_URL,
+    embedOrigins: Object.freeze(
+      e.EMBED_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   });
 }

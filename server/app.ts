@@ -50,6 +50,8 @@ export interface AppOptions {
   attribution?: string;
   /** Basemap style URL the web app puts under the areas; null = none. */
   basemapStyleUrl?: string | null;
+  /** Origins allowed to embed the map in an iframe (CSP frame-ancestors). */
+  embedOrigins?: readonly string[];
   /** Admin operations (uploads, pipeline runs); they answer 403 without a token. */
   admin?: {
     token: string | undefined;
@@ -97,6 +99,7 @@ export function createApp(o: AppOptions) {
         })
       : null;
   const isAdmin = (p: string) => p.startsWith('/api/admin/');
+  const basemapOrigin = o.basemapStyleUrl ? [new URL(o.basemapStyleUrl).origin] : [];
 
   app.use(
     secureHeaders({
@@ -106,11 +109,15 @@ export function createApp(o: AppOptions) {
         // MapLibre runs its workers from blob: URLs and draws images from blob:/data:.
         workerSrc: ["'self'", 'blob:'],
         childSrc: ["'self'", 'blob:'],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // A configured basemap loads its style, tiles, sprites and glyphs from its own origin.
+        imgSrc: ["'self'", 'data:', 'blob:', ...basemapOrigin],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'self'"],
+        connectSrc: ["'self'", ...basemapOrigin],
+        // Sites allowed to show the map in an iframe (?embed=1).
+        frameAncestors: ["'self'", ...(o.embedOrigins ?? [])],
       },
+      // frame-ancestors says it; X-Frame-Options cannot name other sites.
+      xFrameOptions: o.embedOrigins?.length ? false : 'SAMEORIGIN',
       crossOriginResourcePolicy: 'same-origin',
     }),
   );

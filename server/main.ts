@@ -35,6 +35,7 @@ async function main() {
     publication,
     corsOrigins: config.corsOrigins,
     basemapStyleUrl: config.basemapStyleUrl ?? null,
+    embedOrigins: config.embedOrigins,
     admin: { token: config.adminToken, handle, dataDir: config.dataDir, uploadMaxBytes: config.uploadMaxBytes },
   });
   await warmUp(app);

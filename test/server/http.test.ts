@@ -153,3 +153,28 @@ describe('static serving of the web app', () => {
     expect([200, 400, 404]).toContain(res.status);
   });
 });
+
+describe('security headers for a basemap and for embedding', () => {
+  const db = { engine: 'pglite', capabilities: { mvt: false } } as unknown as Database;
+  it.each([
+    [{}, "connect-src 'self'", "frame-ancestors 'self'", 'SAMEORIGIN'],
+    [
+      {
+        basemapStyleUrl: 'https://sgx.geodatenzentrum.de/gdz_basemapde_vektor/styles/bm_web_col.json',
+        embedOrigins: ['https://www.essen.de', 'https://bildung.example'],
+      },
+      "connect-src 'self' https://sgx.geodatenzentrum.de",
+      "frame-ancestors 'self' https://www.essen.de https://bildung.example",
+      null,
+    ],
+  ])('%j → %s; %s; X-Frame-Options %s', async (options, connect, frame, xfo) => {
+    const res = await createApp({ getDb: () => db, webDist: null, ...options }).request('/api/openapi.json');
+    const csp = res.headers
+      .get('content-security-policy')!
+      .split(';')
+      .map((d) => d.trim());
+    expect(csp).toContain(connect);
+    expect(csp).toContain(frame);
+    expect(res.headers.get('x-frame-options')).toBe(xfo);
+  });
+});
