@@ -34,14 +34,13 @@ export function areasRepository(getDb: () => Database) {
 
     /** Areas of a level with a label point that lies inside the area (not the centroid, which may fall outside). */
     async labelled(level: string) {
-      return getDb()
-        .kysely.selectFrom('published.areas')
-        .select(['area_id', 'fid', 'name', 'parent_id'])
-        .select(sql<number>`round(ST_X(ST_PointOnSurface(geom))::numeric, 6)::float8`.as('lon'))
-        .select(sql<number>`round(ST_Y(ST_PointOnSurface(geom))::numeric, 6)::float8`.as('lat'))
-        .where('level', '=', level)
-        .orderBy('area_id')
-        .execute();
+      return getDb().query<{ area_id: string; fid: number | string; name: string; parent_id: string | null; lon: number; lat: number }>(
+        `SELECT area_id, fid, name, parent_id,
+                round(ST_X(p)::numeric, 6)::float8 AS lon, round(ST_Y(p)::numeric, 6)::float8 AS lat
+         FROM (SELECT area_id, fid, name, parent_id, ST_PointOnSurface(geom) AS p FROM published.areas WHERE level = $1) a
+         ORDER BY area_id`,
+        [level],
+      );
     },
 
     /** Geometry for tiles: GeoJSON text per area with 6 decimals (~0.1 m). */

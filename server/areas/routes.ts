@@ -38,13 +38,14 @@ export function levelRoutes(deps: Pick<Deps, 'areas' | 'publication'>) {
     const q = parseQuery(c, ValuesQuery.pick({ v: true }));
     const pub = await requirePublication(deps.publication);
     const level = c.req.param('level');
-    if (!(await deps.areas.levels()).some((l) => l.level === level)) throw new AppError('not_found', `no level "${level}"`);
     const rows = await deps.areas.labelled(level);
+    // Every published level has areas: none means no such level.
+    if (rows.length === 0) throw new AppError('not_found', `no level "${level}"`);
     versionHeaders(c, pub.dataVersion, q.v);
     return c.json({
       dataVersion: pub.dataVersion,
       level,
-      areas: rows.map((r) => ({ areaId: r.area_id, fid: r.fid, name: r.name, parentId: r.parent_id, lon: r.lon, lat: r.lat })),
+      areas: rows.map((r) => ({ areaId: r.area_id, fid: Number(r.fid), name: r.name, parentId: r.parent_id, lon: r.lon, lat: r.lat })),
     });
   });
   return app;

@@ -39,13 +39,14 @@ export function offersRepository(getDb: () => Database) {
     },
     /** The distinct categories, target groups and languages: the finder's filter choices. */
     async facets(): Promise<{ categories: string[]; targets: string[]; languages: string[] }> {
+      const [row] = await getDb().query<{ categories: string[] | null; targets: string[] | null; languages: string[] | null }>(
+        `SELECT (SELECT array_agg(DISTINCT v) FROM published.offers, unnest(categories) v) AS categories,
+                (SELECT array_agg(DISTINCT v) FROM published.offers, unnest(targets) v) AS targets,
+                (SELECT array_agg(DISTINCT v) FROM published.offers, unnest(languages) v) AS languages`,
+      );
       // Sorted here, not in SQL: the database's collation differs between installations.
-      const distinct = async (column: 'categories' | 'targets' | 'languages') =>
-        (await getDb().query<{ v: string }>(`SELECT DISTINCT unnest(${column}) AS v FROM published.offers`))
-          .map((r) => r.v)
-          .sort((a, b) => a.localeCompare(b, 'de'));
-      const [categories, targets, languages] = [await distinct('categories'), await distinct('targets'), await distinct('languages')];
-      return { categories, targets, languages };
+      const sorted = (xs: string[] | null) => (xs ?? []).sort((a, b) => a.localeCompare(b, 'de'));
+      return { categories: sorted(row!.categories), targets: sorted(row!.targets), languages: sorted(row!.languages) };
     },
 
     async near(f: OfferFilter): Promise<OfferRow[]> {

@@ -2,6 +2,8 @@
  * A tiny element builder. Text always goes in as text nodes, never as HTML: area,
  * school and offer names come from data files.
  */
+import type { Legend } from './shown.ts';
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | ((e: Event) => void)>;
 
@@ -47,6 +49,19 @@ export function fillSelect(
     }
     g.append(opt);
   }
+}
+
+/** A legend as a table: swatch, class and number of areas (the count also for secret and missing areas). */
+export function legendTable(legend: Legend, caption: string): HTMLTableElement {
+  const tr = (sw: HTMLElement, label: string, count: number) =>
+    h('tr', {}, h('td', {}, sw), h('td', {}, label), h('td', { class: 'num' }, `${count} Gebiete`));
+  return h(
+    'table',
+    { class: 'legend-table' },
+    h('caption', { class: 'visually-hidden' }, caption),
+    legend.rows.map((r) => tr(swatch('colour', r.colour), r.label, r.count)),
+    legend.extra.map((e) => tr(swatch(e.kind === 'hatch' ? 'hatch' : 'missing'), e.label, e.count)),
+  );
 }
 
 /** Swatch for legends: colour plus, for the special classes, a pattern (nothing said by colour alone). */

@@ -4,8 +4,8 @@
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import type { Indicator, Level, VersionedApi } from './api.ts';
-import { choosePalette, displayUnit, formatNumber, legendRows, PALETTES, paletteKind } from './classes.ts';
-import { $, fillSelect, h, swatch } from './dom.ts';
+import { choosePalette, displayUnit, formatNumber, PALETTES, paletteKind } from './classes.ts';
+import { $, fillSelect, h, legendTable } from './dom.ts';
 import { maplibregl, paintAreas, showLevel } from './map.ts';
 import { classify, describe, paintOf, type Row, type Shown, signedFor } from './shown.ts';
 import { renderTable } from './table.ts';
@@ -91,28 +91,10 @@ export function explorer(d: ExplorerDeps) {
   }
 
   function renderLegend(s: Shown) {
-    const rows = legendRows(
-      s.rows.map((r) => r.shown),
-      s.breaks,
-      s.colours,
-      s.unit,
-      signedFor(view.compare),
-    );
-    const suppressed = s.rows.filter((r) => r.suppressed).length;
-    const missing = s.rows.filter((r) => !r.suppressed && r.shown === null).length;
-    const tr = (sw: HTMLElement, label: string, count: number) =>
-      h('tr', {}, h('td', {}, sw), h('td', {}, label), h('td', { class: 'num' }, `${count} Gebiete`));
     const city = s.values.city;
     $('legend').replaceChildren(
       h('h2', { class: 'legend-title' }, s.title),
-      h(
-        'table',
-        { class: 'legend-table' },
-        h('caption', { class: 'visually-hidden' }, 'Legende: Klassen und Anzahl der Gebiete'),
-        rows.map((r) => tr(swatch('colour', r.colour), r.label, r.count)),
-        suppressed ? tr(swatch('hatch'), `geheim (weniger als ${s.values.disclosure.minCount} Fälle)`, suppressed) : null,
-        missing ? tr(swatch('missing'), 'keine Daten', missing) : null,
-      ),
+      legendTable(s.legend, 'Legende: Klassen und Anzahl der Gebiete'),
       h(
         'p',
         { class: 'city' },

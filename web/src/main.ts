@@ -5,7 +5,6 @@
  */
 import './style.css';
 import { api, createApi } from './api.ts';
-import { legendRows } from './classes.ts';
 import { $ } from './dom.ts';
 import { explorer as createExplorer, type Explorer } from './explorer.ts';
 import { finderPanel } from './finder.ts';
@@ -146,23 +145,9 @@ async function start() {
     const s = explorer?.shown();
     if (!s) return;
     const { mapPng } = await import('./png.ts');
-    const suppressed = s.rows.filter((r) => r.suppressed).length;
-    const missing = s.rows.filter((r) => !r.suppressed && r.shown === null).length;
     const blob = await mapPng(map, {
       title: s.title,
-      rows: legendRows(
-        s.rows.map((r) => r.shown),
-        s.breaks,
-        s.colours,
-        s.unit,
-        view.compare !== 'none',
-      ),
-      extra: [
-        ...(suppressed
-          ? [{ kind: 'hatch' as const, label: `geheim (weniger als ${s.values.disclosure.minCount} Fälle): ${suppressed}` }]
-          : []),
-        ...(missing ? [{ kind: 'missing' as const, label: `keine Daten: ${missing}` }] : []),
-      ],
+      legend: s.legend,
       labels: labels?.visible() ?? [],
       footer: `Quartiersmonitor ${health.municipality ?? ''} · Datenstand ${s.values.dataVersion} · ${location.href}`,
     });

@@ -3,12 +3,11 @@
  * user asks for it, so it costs the first view nothing.
  */
 import type { Map as MlMap } from 'maplibre-gl';
-import type { LegendRow } from './classes.ts';
+import type { Legend } from './shown.ts';
 
 export interface PngContent {
   title: string;
-  rows: LegendRow[];
-  extra: { kind: 'hatch' | 'missing'; label: string }[];
+  legend: Legend;
   labels: { name: string; x: number; y: number }[];
   footer: string;
 }
@@ -32,7 +31,7 @@ export async function mapPng(map: MlMap, c: PngContent): Promise<Blob> {
   const legendW = 320 * scale;
   const canvas = document.createElement('canvas');
   canvas.width = img.width + legendW;
-  canvas.height = Math.max(img.height, (120 + 24 * (c.rows.length + c.extra.length)) * scale);
+  canvas.height = Math.max(img.height, (120 + 24 * (c.legend.rows.length + c.legend.extra.length)) * scale);
   const g = canvas.getContext('2d')!;
   g.fillStyle = '#ffffff';
   g.fillRect(0, 0, canvas.width, canvas.height);
@@ -69,15 +68,15 @@ export async function mapPng(map: MlMap, c: PngContent): Promise<Blob> {
     g.fillText(label, x0 + 26, y + 1);
     y += 24;
   };
-  for (const r of c.rows) box(() => ((g.fillStyle = r.colour), g.fillRect(x0, y, 18, 14)), `${r.label} (${r.count})`);
-  for (const e of c.extra) {
+  for (const r of c.legend.rows) box(() => ((g.fillStyle = r.colour), g.fillRect(x0, y, 18, 14)), `${r.label} (${r.count})`);
+  for (const e of c.legend.extra) {
     box(() => {
       g.fillStyle = '#ebebeb';
       g.fillRect(x0, y, 18, 14);
       g.fillStyle = '#464646';
       if (e.kind === 'hatch') for (let i = -14; i < 18; i += 6) g.fillRect(x0 + Math.max(0, i), y, 1, 14);
       else for (let i = 3; i < 18; i += 5) g.fillRect(x0 + i, y + 6, 2, 2);
-    }, e.label);
+    }, `${e.label} (${e.count})`);
   }
   g.fillStyle = '#444';
   g.font = '11px system-ui, sans-serif';

@@ -5,7 +5,7 @@
 import type { Map as MlMap } from 'maplibre-gl';
 import type { AreaSchools, Catchment, Level, School, VersionedApi } from './api.ts';
 import { breaksOf, choosePalette, coloursFor, classOf, formatNumber, legendRows } from './classes.ts';
-import { $, fillSelect, h, swatch } from './dom.ts';
+import { $, fillSelect, h, legendTable, swatch } from './dom.ts';
 import { type AreaPaint, maplibregl, paintAreas, showLevel } from './map.ts';
 import { renderTable } from './table.ts';
 import type { View } from './view.ts';
@@ -168,25 +168,20 @@ export function schoolsPanel(d: {
     );
     showLevel(map, d.levels, c.level);
     paintAreas(map, c.level, paint);
-    const rows = legendRows(
-      c.areas.map((a) => (a.share === null ? null : a.share * 100)),
-      breaks,
-      colours,
-      ' %',
-    );
+    const secret = c.areas.filter((a) => a.suppressed).length;
+    const legend = {
+      rows: legendRows(
+        c.areas.map((a) => (a.share === null ? null : a.share * 100)),
+        breaks,
+        colours,
+        ' %',
+      ),
+      extra: secret ? [{ kind: 'hatch' as const, label: 'geheim (zu wenige Fälle)', count: secret }] : [],
+    };
     $('schools-legend').replaceChildren(
       h('h3', {}, `Einzugsbereich ${c.school.name} (${c.schuljahr})`),
       h('p', {}, `${c.total.count ?? 'geheim'} Schülerinnen und Schüler; Anteil je Wohngebiet`),
-      h(
-        'table',
-        { class: 'legend-table' },
-        rows.map((r) =>
-          h('tr', {}, h('td', {}, swatch('colour', r.colour)), h('td', {}, r.label), h('td', { class: 'num' }, `${r.count} Gebiete`)),
-        ),
-        c.areas.some((a) => a.suppressed)
-          ? h('tr', {}, h('td', {}, swatch('hatch')), h('td', {}, 'geheim (zu wenige Fälle)'), h('td', {}))
-          : null,
-      ),
+      legendTable(legend, 'Legende: Anteil der Schülerinnen und Schüler je Wohngebiet'),
     );
     renderTable<Catchment['areas'][number]>(
       $('schools-table'),

@@ -3,7 +3,17 @@
  * colours. Shared by map, legend, table and PNG export, so they cannot disagree.
  */
 import type { ValuesResponse } from './api.ts';
-import { choosePalette, classOf, coloursFor, differenceBreaks, displayUnit, formatNumber, valueBreaks } from './classes.ts';
+import {
+  choosePalette,
+  classOf,
+  coloursFor,
+  differenceBreaks,
+  displayUnit,
+  formatNumber,
+  legendRows,
+  type LegendRow,
+  valueBreaks,
+} from './classes.ts';
 import type { AreaPaint } from './map.ts';
 import type { Compare, View } from './view.ts';
 
@@ -31,6 +41,13 @@ export interface Shown {
   unit: string;
   /** Legend title, e.g. "Anteil … 2024/25, Veränderung gegenüber 2022/23". */
   title: string;
+  legend: Legend;
+}
+
+/** The legend of a map: one row per class, then the secret and the missing areas when there are any. */
+export interface Legend {
+  rows: LegendRow[];
+  extra: { kind: 'hatch' | 'missing'; label: string; count: number }[];
 }
 
 /** Rows for a view (pure): values, or differences to a reference year or to the city. */
@@ -68,6 +85,24 @@ export function classify(view: View, cur: ValuesResponse, ref: ValuesResponse | 
   const palette = choosePalette(view.palette, cur.indicator.polarity, view.compare);
   const colours = breaks.length ? coloursFor(palette, breaks.length - 1, cur.indicator.polarity) : [];
   const rows = base.map((r) => ({ ...r, cls: r.shown === null || !breaks.length ? null : classOf(r.shown, breaks) }));
+  const unit = displayUnit(cur.indicator.unit, view.compare);
+  const suppressed = rows.filter((r) => r.suppressed).length;
+  const missing = rows.filter((r) => !r.suppressed && r.shown === null).length;
+  const legend: Legend = {
+    rows: legendRows(
+      rows.map((r) => r.shown),
+      breaks,
+      colours,
+      unit,
+      signedFor(view.compare),
+    ),
+    extra: [
+      ...(suppressed
+        ? [{ kind: 'hatch' as const, label: `geheim (weniger als ${cur.disclosure.minCount} Fälle)`, count: suppressed }]
+        : []),
+      ...(missing ? [{ kind: 'missing' as const, label: 'keine Daten', count: missing }] : []),
+    ],
+  };
   const what =
     view.compare === 'year' ? `, Veränderung gegenüber ${view.ref}` : view.compare === 'city' ? ', Abweichung vom Wert der Stadt' : '';
   return {
@@ -75,8 +110,9 @@ export function classify(view: View, cur: ValuesResponse, ref: ValuesResponse | 
     rows,
     breaks,
     colours,
-    unit: displayUnit(cur.indicator.unit, view.compare),
+    unit,
     title: `${cur.indicator.title} ${cur.schuljahr}${what}`,
+    legend,
   };
 }
 
