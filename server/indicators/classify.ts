@@ -46,7 +46,9 @@ export function naturalBreaks(sorted: readonly number[], k: number): number[] {
       w++;
       const variance = s2 - (s1 * s1) / w;
       if (lo > 1) {
-        for (let j = 2; j <= k; j++) {
+        // The first lo − 1 values must fill j − 1 classes: with tied values a
+        // shorter prefix costs the same and would leave classes without values.
+        for (let j = 2; j <= Math.min(k, lo); j++) {
           const c = variance + cost[lo - 1]![j - 1]!;
           if (c <= cost[i]![j]!) {
             lower[i]![j] = lo;

@@ -8,6 +8,16 @@ describe('classification', () => {
     expect(naturalBreaks(values, 3)).toEqual([1, 10, 30, 32]);
   });
 
+  // Many equal values (areas with a rate of 0) once made the back-tracking run past
+  // the first value: the API answered 500 for such an indicator (found by the privacy audit).
+  it.each([
+    [[0, 0, 0, 0, 0, 0, 5], 3, [0, 0, 5, 5]],
+    [[0, 0, 0, 0, 0, 0, 0, 0, 1, 5], 4, [0, 0, 1, 5, 5]],
+    [[0, 0, 0, 0, 0], 3, [0, 0, 0, 0]],
+  ])('natural breaks of tied values %j in %i classes are %j', (sorted, k, breaks) => {
+    expect(naturalBreaks(sorted, k)).toEqual(breaks);
+  });
+
   it('quantile breaks split into equal counts', () => {
     expect(quantileBreaks([1, 2, 3, 4, 5, 6, 7, 8, 9], 3)).toEqual([1, 3.666667, 6.333333, 9]);
   });
