@@ -19,7 +19,7 @@ import { loadRecords, type Account } from './geocode/records.ts';
 import type { Job } from './job.ts';
 import { deriveOutputs } from './protect/derive.ts';
 import { suppressCells } from './protect/suppress.ts';
-import { buildTable, cellKey, CITY_LEVEL, type AreaNode, type CountRow } from './protect/table.ts';
+import { buildTable, cellKey, type AreaNode, type CountRow } from './protect/table.ts';
 import { publish } from './publish/publish.ts';
 import { readBoundaries } from './read/boundaries.ts';
 import { readGazetteer } from './read/gazetteer.ts';
@@ -249,7 +249,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         fill: [...fixedMeasures(dims), ...schulformen],
         partitions: [...PARTITIONS, ...contextPartitions(context.definitions)],
         sparse: (m) => m.startsWith('school:'),
-        groups: schoolGroups(rows),
+        groups: schoolGroups(rows, levels[0]!.level),
       });
       const status = suppressCells(
         table.cells.map((c) => c.count),
@@ -369,23 +369,22 @@ async function schoolTotals(db: Database): Promise<CountRow[]> {
 }
 
 /**
- * A school's pupils = its flows from the city's areas + its Einpendler by origin
- * + a residual (its unmatched records and those outside the coarsest level), protected like any cell.
+ * A school's pupils = its flows from the areas of the coarsest level + its
+ * Einpendler by origin + a residual (its unmatched records and those outside the
+ * coarsest level), protected like any cell. The parts are the published flows
+ * themselves, not the city's sum of them: that sum is never published but follows
+ * from the flows, so hiding it to protect the residual would protect nothing
+ * (the privacy audit recovered residuals of 2 that way).
  */
-function schoolGroups(rows: readonly CountRow[]): { whole: string; parts: string[] }[] {
+function schoolGroups(rows: readonly CountRow[], topLevel: string): { whole: string; parts: string[] }[] {
   const byKey = new Map<string, { whole: string; parts: string[] }>();
   for (const r of rows) {
     if (r.level !== SCHOOL_LEVEL) continue;
-    byKey.set(`${r.areaId}\u0000${r.schuljahr}`, {
-      whole: cellKey(SCHOOL_LEVEL, r.areaId, r.schuljahr, 'pupils'),
-      parts: [cellKey(CITY_LEVEL, '', r.schuljahr, `school:${r.areaId}`)],
-    });
+    byKey.set(`${r.areaId}\u0000${r.schuljahr}`, { whole: cellKey(SCHOOL_LEVEL, r.areaId, r.schuljahr, 'pupils'), parts: [] });
   }
   for (const r of rows) {
-    if (r.level !== ORIGIN_LEVEL || !r.measure.startsWith('school:')) continue;
-    byKey
-      .get(`${r.measure.slice('school:'.length)}\u0000${r.schuljahr}`)
-      ?.parts.push(cellKey(ORIGIN_LEVEL, r.areaId, r.schuljahr, r.measure));
+    if ((r.level !== ORIGIN_LEVEL && r.level !== topLevel) || !r.measure.startsWith('school:')) continue;
+    byKey.get(`${r.measure.slice('school:'.length)}\u0000${r.schuljahr}`)?.parts.push(cellKey(r.level, r.areaId, r.schuljahr, r.measure));
   }
   return [...byKey.values()];
 }

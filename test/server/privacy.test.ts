@@ -118,7 +118,7 @@ async function audit(app: App, k: number): Promise<Ledger> {
   for (const ind of indicators)
     for (const sj of schuljahre) {
       const byLevel = new Map<string, Map<string, { numerator: Num; denominator: Num }>>();
-      let city: { numerator: Num; denominator: Num } | null = null;
+      let city: { numerator: Num; denominator: Num; value: Num } | null = null;
       for (const l of levels) {
         const r = await json(app, `/api/indicators/${ind.id}/values?level=${encodeURIComponent(l.level)}&schuljahr=${sj}`);
         const at = `values ${ind.id} ${l.level} ${sj}`;
@@ -135,7 +135,7 @@ async function audit(app: App, k: number): Promise<Ledger> {
         byLevel.set(l.level, new Map(r.values.map((v: any) => [v.areaId, v])));
         city = r.city;
       }
-      L.rate(city!.numerator, city!.denominator, city!.value ?? null, `values ${ind.id} city ${sj}`);
+      L.rate(city!.numerator, countIds.has(ind.id) ? null : city!.denominator, city!.value, `values ${ind.id} city ${sj}`);
       for (const part of ['numerator', 'denominator'] as const) {
         if (part === 'denominator' && countIds.has(ind.id)) continue;
         const top = byLevel.get(levels[0].level)!;
@@ -158,12 +158,13 @@ async function audit(app: App, k: number): Promise<Ledger> {
   for (const l of levels)
     for (const a of areasOf.get(l.level)!) {
       const p = await json(app, `/api/areas/${encodeURIComponent(l.level)}/${encodeURIComponent(a.areaId)}`);
-      for (const ind of p.indicators)
-        for (const v of ind.values) {
-          const at = `profile ${l.level} ${a.areaId} ${ind.id} ${v.schuljahr}`;
-          L.rate(v.numerator, countIds.has(ind.id) ? null : v.denominator, v.value, at);
-          L.same(`v/${ind.id}/${l.level}/${a.areaId}/${v.schuljahr}`, v.numerator, at);
-        }
+      for (const { indicator, series, parent, city } of p.indicators)
+        for (const [whose, values] of [['series', series], ['parent', parent ?? []], ['city', city]] as const)
+          for (const v of values) {
+            const at = `profile ${l.level} ${a.areaId} ${indicator.id} ${whose} ${v.schuljahr}`;
+            L.rate(v.numerator, countIds.has(indicator.id) ? null : v.denominator, v.value, at);
+            if (whose === 'series') L.same(`v/${indicator.id}/${l.level}/${a.areaId}/${v.schuljahr}`, v.numerator, at);
+          }
     }
 
   // Schools: catchments against totals and Einpendler, and each area's schools.
@@ -259,7 +260,7 @@ async function audit(app: App, k: number): Promise<Ledger> {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await (await app.request(`${base}.xlsx`)).arrayBuffer()) as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('Werte')!;
-    const head = (sheet.getRow(1).values as unknown[]).map(String);
+    const head = Array.from(sheet.getRow(1).values as unknown[], String); // 1-based and sparse
     sheet.eachRow((row, i) => {
       if (i === 1) return;
       const values = row.values as unknown[];
