@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
-import { openDatabase } from '../core/db/open.ts';
+import { openDatabase, writeDatabase } from '../core/db/open.ts';
 import { AppError } from '../core/errors.ts';
 import { exportRows, toCsv, toGeoJson } from './export/export.ts';
 import { exportMeta, toXlsx } from './export/xlsx.ts';
@@ -58,34 +58,24 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const job = loadJob(jobFile); // validate before touching the database
-  const handle = await openDatabase(config);
-  try {
-    const reportDir = path.join(config.dataDir, 'reports');
-    const report = await handle.write((db) => runJob(db, job, { reportDir }));
-    saveReport(report, reportDir);
-    if (values.report) fs.writeFileSync(values.report, JSON.stringify(report, null, 2), { mode: 0o600 });
-    process.stdout.write(summarise(report) + '\n');
-    return 0;
-  } finally {
-    await handle.close();
-  }
+  const reportDir = path.join(config.dataDir, 'reports');
+  const report = await writeDatabase(config, (db) => runJob(db, job, { reportDir }));
+  saveReport(report, reportDir);
+  if (values.report) fs.writeFileSync(values.report, JSON.stringify(report, null, 2), { mode: 0o600 });
+  process.stdout.write(summarise(report) + '\n');
+  return 0;
 }
 
 /** Re-imports the job's offers only (with their Stand), keeping everything else. */
 async function offersCommand(jobFile: string): Promise<number> {
   const config = loadConfig();
   const job = loadJob(jobFile);
-  const handle = await openDatabase(config);
-  try {
-    const r = await handle.write((db) => importOffers(db, job));
-    process.stdout.write(
-      `${r.offers.offers.length} offers published (data version ${r.dataVersion}), ${r.offers.unplaced.length} could not be placed\n`,
-    );
-    for (const u of r.offers.unplaced) process.stdout.write(`  line ${u.line}: ${u.name} (${u.reason})\n`);
-    return 0;
-  } finally {
-    await handle.close();
-  }
+  const r = await writeDatabase(config, (db) => importOffers(db, job));
+  process.stdout.write(
+    `${r.offers.offers.length} offers published (data version ${r.dataVersion}), ${r.offers.unplaced.length} could not be placed\n`,
+  );
+  for (const u of r.offers.unplaced) process.stdout.write(`  line ${u.line}: ${u.name} (${u.reason})\n`);
+  return 0;
 }
 
 async function exportCommand(v: Record<string, string | boolean | undefined>): Promise<number> {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { columns, type Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
+import { faultPoint, withStatementFaults } from '../core/fault.ts';
 import { log as defaultLog, step, type Logger } from '../core/log.ts';
 import { aggregateCounts, ORIGIN_LEVEL } from './aggregate/aggregate.ts';
 import { aggregateContext, contextPartitions } from './aggregate/context.ts';
@@ -92,7 +93,9 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, label: string, fn: () => Promise<T>) => {
     const t0 = performance.now();
+    faultPoint(`${name}:start`);
     const r = await step(label, fn, out);
+    faultPoint(`${name}:end`);
     timings[name] = Math.round(performance.now() - t0);
     return r;
   };
@@ -107,8 +110,10 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     job.name,
   ]);
   log.info('run started', { runId, job: job.name, engine: db.engine });
+  faultPoint('run:registered');
   try {
     await resetStaging(db);
+    faultPoint('staging:reset');
 
     const levels = await timed('boundaries', 'Boundaries', async () => {
       const lv = job.boundaries.map(readBoundaries);
@@ -322,9 +327,10 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       quarantineFile,
     };
 
-    const dataVersion = await timed('publish', 'Publish', () =>
-      db.transaction(async (tx) => {
-        const version = await publish(tx, {
+    const dataVersion = await timed('publish', 'Publish', async () => {
+      const version = await db.transaction(async (raw) => {
+        const tx = withStatementFaults(raw, 'publish');
+        const v = await publish(tx, {
           runId,
           municipality: job.municipality,
           disclosure: job.disclosure,
@@ -341,12 +347,15 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         await tx.query(`UPDATE meta.runs SET status = 'published', finished_at = $2, report = $3::jsonb WHERE run_id = $1`, [
           runId,
           finishedAt,
-          JSON.stringify({ ...report, dataVersion: version }),
+          JSON.stringify({ ...report, dataVersion: v }),
         ]);
-        return version;
-      }),
-    );
-    if (!job.keepStaging) await dropStaging(db);
+        // In the same transaction: no moment in which the run is published and its raw records are still there.
+        if (!job.keepStaging) await dropStaging(tx);
+        return v;
+      });
+      faultPoint('publish:committed');
+      return version;
+    });
     const full: RunReport = { ...report, dataVersion };
     log.info('run published', { runId, dataVersion, rows: account.rows });
     return full;

@@ -42,6 +42,4 @@ export async function resetStaging(sql: Sql): Promise<void> {
   `);
 }
 
-export async function dropStaging(sql: Sql): Promise<void> {
-  await sql.exec('DROP SCHEMA IF EXISTS staging CASCADE; CREATE SCHEMA staging;');
-}
+export { dropStaging } from '../core/db/open.ts';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openPglite, type Database } from './index.ts';
 import { migrate } from './migrate.ts';
+import { faultPoint } from '../fault.ts';
 
 /**
  * Crash-safe handling of the embedded data directory.
@@ -45,6 +46,7 @@ export async function withEmbeddedCopy<T>(dataDir: string, work: (db: Database) 
     } finally {
       await db.close();
     }
+    faultPoint('copy:closed');
   } catch (err) {
     fs.rmSync(p.next, { recursive: true, force: true });
     throw err;
@@ -61,6 +63,7 @@ export function prepareCopy(dataDir: string): ReturnType<typeof pgdataPaths> {
   const p = pgdataPaths(dataDir);
   recover(dataDir);
   if (fs.existsSync(p.live)) fs.cpSync(p.live, p.next, { recursive: true });
+  faultPoint('copy:made');
   return p;
 }
 
@@ -68,7 +71,9 @@ export function prepareCopy(dataDir: string): ReturnType<typeof pgdataPaths> {
 export function switchIn(dataDir: string): void {
   const p = pgdataPaths(dataDir);
   if (fs.existsSync(p.live)) fs.renameSync(p.live, p.old);
+  faultPoint('switch:live-moved');
   fs.renameSync(p.next, p.live);
+  faultPoint('switch:copy-live');
   fs.rmSync(p.old, { recursive: true, force: true });
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { columns, type Sql } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { progress } from '../../core/log.ts';
+import { faultPoint } from '../../core/fault.ts';
 import { RECORD_FIELDS, type Job } from '../job.ts';
 import { openCsv } from '../read/csv.ts';
 import { isOwnMunicipality, validateRecord, type RawRecord } from '../read/records.ts';
@@ -114,6 +115,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
 
   try {
     for (const [fileIdx, input] of o.job.records.entries()) {
+      faultPoint(`records:file${fileIdx + 1}`);
       const table = await openCsv(input.file);
       const colOf = new Map<string, number>();
       for (const field of RECORD_FIELDS) {

@@ -54,7 +54,16 @@ const postgres = (url: string): TestEngine => ({
   async open() {
     const name = `qm_test_${crypto.randomBytes(5).toString('hex')}`;
     const admin = await openPostgres(url, { max: 1 });
-    await admin.exec(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+    // A template must have no other session; autovacuum may briefly hold one after the migrations.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.exec(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt === 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     await admin.close();
     const u = new URL(url);
     u.pathname = `/${name}`;
