@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'invalid_input'
   | 'database_locked'
   | 'database'
+  | 'disk_full'
   | 'integrity'
   | 'unauthorized'
   | 'forbidden'
@@ -31,6 +32,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   database_locked: 503,
   database: 500,
+  disk_full: 507,
   integrity: 500,
   unauthorized: 401,
   forbidden: 403,

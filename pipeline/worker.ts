@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { openPglite, openPostgres, type Database } from '../core/db/index.ts';
+import { asDiskFull } from '../core/db/embedded.ts';
 import { migrate } from '../core/db/migrate.ts';
 import type { WriteTarget } from '../core/db/open.ts';
 import { AppError } from '../core/errors.ts';
@@ -49,6 +51,8 @@ process.once('message', (request: WorkerRequest) => {
   work(request)
     .catch((err): WorkerResult => {
       // Input errors keep their message (file, line, column); anything else is reported without internals.
+      const full = request.target.engine === 'pglite' ? asDiskFull(path.dirname(request.target.pgdata), err) : null;
+      if (full) return { ok: false, error: { code: full.code, message: full.message } };
       if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
       process.stderr.write(`${(err as Error).stack ?? err}\n`);
       return { ok: false, error: { code: 'internal', message: 'the pipeline run failed unexpectedly; see the server log' } };

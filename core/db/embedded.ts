@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openPglite, type Database } from './index.ts';
 import { migrate } from './migrate.ts';
+import { AppError } from '../errors.ts';
 import { faultPoint } from '../fault.ts';
 
 /**
@@ -48,8 +49,9 @@ export async function withEmbeddedCopy<T>(dataDir: string, work: (db: Database) 
     }
     faultPoint('copy:closed');
   } catch (err) {
+    const full = asDiskFull(dataDir, err);
     fs.rmSync(p.next, { recursive: true, force: true });
-    throw err;
+    throw full ?? err;
   }
   switchIn(dataDir);
   return result;
@@ -62,7 +64,18 @@ export async function withEmbeddedCopy<T>(dataDir: string, work: (db: Database) 
 export function prepareCopy(dataDir: string): ReturnType<typeof pgdataPaths> {
   const p = pgdataPaths(dataDir);
   recover(dataDir);
-  if (fs.existsSync(p.live)) fs.cpSync(p.live, p.next, { recursive: true });
+  if (fs.existsSync(p.live)) {
+    const needed = dirBytes(p.live) + HEADROOM;
+    const free = freeBytes(dataDir);
+    if (free < needed) throw diskFull(dataDir, free, `a run works on a copy of the database and needs ${mib(needed)} MiB`);
+    try {
+      fs.cpSync(p.live, p.next, { recursive: true });
+    } catch (err) {
+      fs.rmSync(p.next, { recursive: true, force: true });
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw diskFull(dataDir, free, 'the copy of the database did not fit', err);
+      throw err;
+    }
+  }
   faultPoint('copy:made');
   return p;
 }
@@ -90,4 +103,43 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
   const db = await openPglite({ pgdata: p.live });
   await migrate(db); // new migrations each run in a transaction of their own
   return db;
+}
+
+// Room a run needs beyond the copy of the database: staging tables and WAL of the demo
+// city take about 50 MiB; a municipality's full run more, which the check after a failure catches.
+const HEADROOM = 64 * 2 ** 20;
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += fs.statSync(path.join(e.parentPath, e.name)).size;
+  }
+  return total;
+}
+
+function freeBytes(dir: string): number {
+  const s = fs.statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
+function diskFull(dataDir: string, free: number, what: string, cause?: unknown): AppError {
+  return new AppError(
+    'disk_full',
+    `not enough space under ${dataDir}: ${what}, ${mib(free)} MiB are free. The previous publication is unchanged; free some space and run again.`,
+    undefined,
+    { cause },
+  );
+}
+
+/**
+ * A failed run on a full disk, told as such. PGlite does not pass ENOSPC on: a write
+ * that fails inside the database surfaces as some later protocol error ("cannot drop
+ * active portal"), so the free space decides, measured before the copy is removed.
+ */
+export function asDiskFull(dataDir: string, err: unknown): AppError | null {
+  if (err instanceof AppError) return null;
+  const free = freeBytes(dataDir);
+  if ((err as NodeJS.ErrnoException).code !== 'ENOSPC' && free >= 16 * 2 ** 20) return null;
+  return diskFull(dataDir, free, 'the run filled the disk', err);
 }

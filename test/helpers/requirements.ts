@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,3 +44,18 @@ export const postgis = () =>
 export const browser = () => requirement(fs.existsSync(CHROMIUM), 'REQUIRE_BROWSER', `no Chromium at ${CHROMIUM}: browser tests skipped`);
 export const sharedData = () =>
   requirement(fs.existsSync(SHARED_DATA), 'REQUIRE_SHARED_DATA', `no ${SHARED_DATA}: real-data tests skipped`);
+
+/** A size-limited tmpfs for the disk-full tests: needs root and the right to mount. */
+export const tmpfs = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-tmpfs-probe-'));
+  let ok = false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('umount', [dir], { stdio: 'ignore' });
+    ok = true;
+  } catch {
+    ok = false;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return requirement(ok, 'REQUIRE_TMPFS', 'cannot mount a tmpfs (needs root): disk-full tests skipped');
+};
