@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { columns, type Database } from '../core/db/index.ts';
+import { columns, connectionLost, type Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { faultPoint, withStatementFaults } from '../core/fault.ts';
 import { log as defaultLog, step, type Logger } from '../core/log.ts';
@@ -362,7 +362,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
   } catch (err) {
     await db.query(`UPDATE meta.runs SET status = 'failed', finished_at = now() WHERE run_id = $1`, [runId]).catch(() => {});
     if (!job.keepStaging) await dropStaging(db).catch(() => {});
-    throw err;
+    throw connectionLost(err) ?? err;
   }
 }
 

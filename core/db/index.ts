@@ -144,8 +144,11 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
-  // An idle client losing its connection must not crash the process; the next query reports it.
+  // A client losing its connection must not crash the process (an 'error' event without
+  // listener throws), idle in the pool or checked out and idle (the run lock's session):
+  // the query that runs on it, or the next one, reports the loss.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await pool.query('select 1');
   } catch (err) {
@@ -289,4 +292,21 @@ function isRunning(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * A lost PostgreSQL connection (server shut down or restarted, session terminated,
+ * network gone) as an AppError people can act on; null for any other error.
+ */
+export function connectionLost(err: unknown): AppError | null {
+  if (err instanceof AppError) return null;
+  const code = (err as { code?: string }).code ?? '';
+  const message = (err as Error).message ?? String(err);
+  const lost =
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code) ||
+    /Connection terminated|connection ended|not queryable/i.test(message);
+  if (!lost) return null;
+  return new AppError('database', `lost the connection to PostgreSQL (${message})`, undefined, { cause: err });
 }
