@@ -1,7 +1,7 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { AppError } from '../../core/errors.ts';
 import type { Job } from '../job.ts';
-import { crsFromGeoJson, readJsonFile } from './geo.ts';
+import { checkCoordinateRange, crsFromGeoJson, readJsonFile } from './geo.ts';
 
 export interface BoundaryFeature {
   id: string;
@@ -29,7 +29,12 @@ export function readBoundaries(spec: Spec): BoundaryLevel {
   if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
     throw new AppError('invalid_input', 'expected a GeoJSON FeatureCollection', { file });
   }
-  const srid = spec.crs ?? crsFromGeoJson(doc.crs, file) ?? 4326;
+  const declared = spec.crs ?? crsFromGeoJson(doc.crs, file);
+  const srid = declared ?? 4326;
+  const hint =
+    declared === undefined
+      ? '; a GeoJSON file without "crs" member is read as EPSG:4326 (longitude, latitude): give its CRS as "crs" in the job'
+      : '';
   const seen = new Set<string>();
   const features = doc.features.map((f, i) => {
     const where = { file, column: `features[${i}]` };
@@ -51,7 +56,8 @@ export function readBoundaries(spec: Spec): BoundaryLevel {
     }
     const rawParent = spec.parentProperty ? props[spec.parentProperty] : undefined;
     const parentId = rawParent === undefined || rawParent === null || rawParent === '' ? null : String(rawParent).trim();
-    return { id, name, parentId, geometry: JSON.stringify(to2d(feat.geometry as Polygon | MultiPolygon, where)) };
+    const geometry = to2d(feat.geometry as Polygon | MultiPolygon, where, (x, y) => checkCoordinateRange(srid, x, y, where, hint));
+    return { id, name, parentId, geometry: JSON.stringify(geometry) };
   });
   if (features.length === 0) throw new AppError('invalid_input', `no features in level ${spec.level}`, { file });
   return { level: spec.level, title: spec.title ?? spec.level, file, sha256, srid, features };
@@ -59,13 +65,19 @@ export function readBoundaries(spec: Spec): BoundaryLevel {
 
 /**
  * Drops Z and M: real files carry [lon, lat, 0, 0] or [lon, lat, 0, null] (Essen),
- * which parsers disagree about. Checks every position is a pair of finite numbers.
+ * which parsers disagree about. Checks every position is a pair of finite numbers
+ * in the range of the CRS (a wrong or missing CRS, swapped axes).
  */
-function to2d(g: Polygon | MultiPolygon, where: { file: string; column: string }): Polygon | MultiPolygon {
+function to2d(
+  g: Polygon | MultiPolygon,
+  where: { file: string; column: string },
+  check: (x: number, y: number) => void,
+): Polygon | MultiPolygon {
   const pos = (p: Position): Position => {
     if (!Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
       throw new AppError('invalid_input', `invalid coordinate ${JSON.stringify(p)}`, where);
     }
+    check(p[0]!, p[1]!);
     return [p[0]!, p[1]!];
   };
   const ring = (r: Position[]) => {

@@ -132,34 +132,84 @@ export interface CsvInfo {
 
 /**
  * First pass: hash the file and decide its encoding. Valid UTF-8 throughout means
- * UTF-8; anything else is read as Windows-1252 (which decodes every byte), the
- * encoding of German Excel and most school administration exports.
+ * UTF-8; no UTF-8 sequence at all but bytes above 0x7F means Windows-1252 (which
+ * decodes every byte), the encoding of German Excel and most school administration
+ * exports. Both in one file (lines appended from another export) is refused: read
+ * either way, part of the file would turn into mojibake ("StraÃŸe") and then into
+ * unmatched or, worse, wrongly matched addresses.
  */
 export async function inspectFile(file: string): Promise<CsvInfo> {
   const hash = crypto.createHash('sha256');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let valid = true;
+  const scan = utf8Scanner();
   let bytes = 0;
   try {
     for await (const chunk of fs.createReadStream(file)) {
-      const buf = chunk as Buffer;
-      hash.update(buf);
-      bytes += buf.length;
-      if (valid) {
-        try {
-          utf8.decode(buf, { stream: true });
-        } catch {
-          valid = false;
-        }
-      }
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      scan.push(chunk as Buffer);
     }
-    if (valid) utf8.decode();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('invalid_input', 'file not found', { file });
-    if (err instanceof TypeError) valid = false;
-    else throw err;
+    throw err;
   }
-  return { encoding: valid ? 'utf-8' : 'windows-1252', sha256: hash.digest('hex'), bytes };
+  const { firstUtf8, firstInvalid } = scan.end();
+  if (firstUtf8 && firstInvalid) {
+    throw new AppError(
+      'invalid_input',
+      `mixed encodings: line ${firstUtf8.line} is UTF-8, but line ${firstInvalid.line} has a byte (0x${firstInvalid.byte
+        .toString(16)
+        .toUpperCase()}) that is not; save the whole file in one encoding`,
+      { file, line: firstInvalid.line, column: firstInvalid.column },
+    );
+  }
+  return { encoding: firstInvalid ? 'windows-1252' : 'utf-8', sha256: hash.digest('hex'), bytes };
+}
+
+type BytePos = { line: number; column: number; byte: number };
+
+/** Finds the first well-formed UTF-8 multibyte sequence and the first byte that cannot be UTF-8 (line and byte column from 1). */
+function utf8Scanner() {
+  let line = 1;
+  let column = 0;
+  let need = 0; // continuation bytes still expected
+  let start: BytePos | null = null; // where the current multibyte sequence began
+  let firstUtf8: BytePos | null = null;
+  let firstInvalid: BytePos | null = null;
+  const invalid = (p: BytePos) => {
+    firstInvalid ??= p;
+    need = 0;
+    start = null;
+  };
+  return {
+    push(buf: Buffer) {
+      for (const b of buf) {
+        column++;
+        if (need > 0) {
+          if ((b & 0xc0) === 0x80) {
+            if (--need === 0) firstUtf8 ??= start;
+            continue;
+          }
+          invalid(start!);
+        }
+        if (b === 0x0a) {
+          line++;
+          column = 0;
+        } else if (b >= 0x80) {
+          const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+          if (n < 0) invalid({ line, column, byte: b });
+          else {
+            need = n;
+            start = { line, column, byte: b };
+          }
+        }
+        if (firstUtf8 && firstInvalid) return;
+      }
+    },
+    end(): { firstUtf8: BytePos | null; firstInvalid: BytePos | null } {
+      if (need > 0) invalid(start!);
+      return { firstUtf8, firstInvalid };
+    },
+  };
 }
 
 export interface CsvTable {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { AppError } from '../../core/errors.ts';
+import { AppError, type InputLocation } from '../../core/errors.ts';
 
 /** EPSG code from a GeoJSON `crs` member (old-style named CRS); undefined when absent. */
 export function crsFromGeoJson(crs: unknown, file: string): number | undefined {
@@ -26,7 +26,8 @@ export function readJsonFile(file: string): { json: unknown; sha256: string } {
     return { json: JSON.parse(text.replace(/^\ufeff/, '')), sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
   } catch (err) {
     const m = /position (\d+)/.exec((err as Error).message);
-    const pos = m ? Number(m[1]) : undefined;
+    // A truncated file: the error is at its very end.
+    const pos = m ? Number(m[1]) : /end of JSON input/.test((err as Error).message) ? text.length : undefined;
     const before = pos !== undefined ? text.slice(0, pos) : '';
     const line = pos !== undefined ? before.split('\n').length : undefined;
     const column = pos !== undefined ? pos - before.lastIndexOf('\n') : undefined;
@@ -39,7 +40,7 @@ export function readJsonFile(file: string): { json: unknown; sha256: string } {
 }
 
 /** Sanity check that coordinates fit the CRS: catches swapped axes and a wrong CRS early. */
-export function checkCoordinateRange(srid: number, x: number, y: number, where: { file: string; line?: number }): void {
+export function checkCoordinateRange(srid: number, x: number, y: number, where: InputLocation, hint = ''): void {
   const ok =
     srid === 4326
       ? x >= -180 && x <= 180 && y >= -90 && y <= 90 && !(x > 45 && y < 20) // lon/lat, not lat/lon for Germany
@@ -51,7 +52,7 @@ export function checkCoordinateRange(srid: number, x: number, y: number, where: 
   if (!ok) {
     throw new AppError(
       'invalid_input',
-      `coordinate (${x}, ${y}) is outside the range of EPSG:${srid} for Germany (swapped axes or wrong CRS?)`,
+      `coordinate (${x}, ${y}) is outside the range of EPSG:${srid} for Germany (swapped axes or wrong CRS?)${hint}`,
       where,
     );
   }

@@ -37,7 +37,8 @@ export type RejectReason =
   | 'invalid_verkehrssprache'
   | 'invalid_zuzugsjahr'
   | 'invalid_foerderschwerpunkt'
-  | 'invalid_anzahl';
+  | 'invalid_anzahl'
+  | 'field_too_long';
 
 export type Validation = { ok: true; record: PupilRecord } | { ok: false; reason: RejectReason; column: string; value: string };
 
@@ -88,9 +89,17 @@ const LANG_1_TO_3: Record<string, string> = {
 
 export type RawRecord = Record<string, string>;
 
+/** Characters a record field may have (street names reach about 60). */
+export const MAX_FIELD_LENGTH = 200;
+
 export function validateRecord(raw: RawRecord, ctx: ValidationContext): Validation {
   const get = (k: string) => (raw[k] ?? '').trim();
   const reject = (reason: RejectReason, column: string): Validation => ({ ok: false, reason, column, value: get(column) });
+
+  // No field of a real record comes near this; a longer one is a broken export, and
+  // matching it against every street name would take minutes (edit distance).
+  const tooLong = Object.keys(raw).find((k) => raw[k]!.length > MAX_FIELD_LENGTH);
+  if (tooLong) return { ok: false, reason: 'field_too_long', column: tooLong, value: raw[tooLong]!.slice(0, MAX_FIELD_LENGTH) };
 
   let schuljahr = get('Schuljahr');
   if (!schuljahr && ctx.schuljahr) schuljahr = ctx.schuljahr;

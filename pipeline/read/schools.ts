@@ -68,6 +68,7 @@ export async function readSchools(spec: Spec): Promise<{ schools: School[]; sha2
 }
 
 async function readMsb(t: CsvTable, file: string): Promise<School[]> {
+  const lineOf = new Map<string, number>();
   const col = (name: string) => requireColumn(t, file, name);
   const [nr, form, n1, n2, n3, ags, epsg, rw, hw] = [
     'Schulnummer',
@@ -99,6 +100,7 @@ async function readMsb(t: CsvTable, file: string): Promise<School[]> {
       throw new AppError('invalid_input', 'missing or non-numeric UTM coordinates', { file, line: row.line, column: 'UTMRechtswert' });
     }
     checkCoordinateRange(srid, x, y, { file, line: row.line });
+    once(lineOf, schulnummer, { file, line: row.line, column: 'Schulnummer' });
     const key = (f[form!] ?? '').trim().padStart(2, '0');
     out.push({
       schulnummer,
@@ -120,6 +122,7 @@ async function readMsb(t: CsvTable, file: string): Promise<School[]> {
 }
 
 async function readGeneric(t: CsvTable, file: string, spec: Spec): Promise<School[]> {
+  const lineOf = new Map<string, number>();
   const c = spec.columns;
   const [nr, name, form, xi, yi] = [c.schulnummer, c.name, c.schulform, c.x, c.y].map((n) => requireColumn(t, file, n)) as number[];
   const srid = spec.crs ?? 4326;
@@ -134,6 +137,7 @@ async function readGeneric(t: CsvTable, file: string, spec: Spec): Promise<Schoo
     if (!Number.isFinite(x) || !Number.isFinite(y))
       throw new AppError('invalid_input', 'non-numeric coordinates', { file, line: row.line, column: c.x });
     checkCoordinateRange(srid, x, y, { file, line: row.line });
+    once(lineOf, schulnummer, { file, line: row.line, column: c.schulnummer });
     const raw = (f[form!] ?? '').trim();
     const key = /^\d{1,2}$/.test(raw) ? raw.padStart(2, '0') : (Object.entries(SCHULFORM_NAMES).find(([, v]) => v === raw)?.[0] ?? raw);
     out.push({
@@ -150,4 +154,11 @@ async function readGeneric(t: CsvTable, file: string, spec: Spec): Promise<Schoo
     });
   }
   return out;
+}
+
+/** A Schulnummer names one school: a second row with it is an error, not a second school. */
+function once(lineOf: Map<string, number>, schulnummer: string, where: { file: string; line: number; column: string }): void {
+  const first = lineOf.get(schulnummer);
+  if (first !== undefined) throw new AppError('invalid_input', `Schulnummer ${schulnummer} appears twice (first in line ${first})`, where);
+  lineOf.set(schulnummer, where.line);
 }
