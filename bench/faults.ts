@@ -20,6 +20,7 @@ const pupilsPerYear = Number(process.argv[2] ?? 2500);
 async function freshTarget(engine: Target['engine'], dir: string): Promise<Target> {
   const dataDir = path.join(dir, `data-${engine}`);
   if (engine === 'pglite') {
+    fs.mkdirSync(dataDir, { recursive: true });
     const db = await openPglite({ pgdata: pgdataPaths(dataDir).live });
     await migrate(db);
     await db.close();
