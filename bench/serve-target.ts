@@ -8,6 +8,7 @@ import { createHttpServer } from '../server/http.ts';
  * The server side of the throughput benchmarks, run as its own process (pinned to
  * one core by the caller):
  *   app  <dataDir> <port>             the Quartiersmonitor server on a published database
+ *                                     (admin runs with BENCH_ADMIN_TOKEN)
  *   bare <fixture.json> <port>        a bare node:http server answering each path with the
  *                                     recorded status, headers and bytes from memory
  * Prints "ready" when listening.
@@ -16,7 +17,10 @@ const [mode, source, port] = process.argv.slice(2) as [string, string, string];
 
 if (mode === 'app') {
   const handle = await openDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: source });
-  const app = createApp({ getDb: () => handle.db, webDist: null });
+  // BENCH_ADMIN_TOKEN: admin runs on (bench:versions publishes through them while serving).
+  const token = process.env.BENCH_ADMIN_TOKEN;
+  const admin = token ? { token, handle, dataDir: source, uploadMaxBytes: 2 ** 30 } : undefined;
+  const app = createApp({ getDb: () => handle.db, webDist: null, admin });
   await warmUp(app);
   // SIGUSR2: collect garbage, then report memory (the soak reads it before and after).
   process.on('SIGUSR2', () => {

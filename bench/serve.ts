@@ -170,7 +170,15 @@ const soakPaths = [
 ];
 for (const p of soakPaths) await get(p); // warm, as a server in use is
 const before = await memoryAfterGc(app);
-const soak = await load(appPort, soakPaths, 64, soakSeconds);
+// Memory every tenth of the soak as well: growth that levels off is the allocator
+// keeping freed pages; growth that goes on is a leak.
+const soaking = load(appPort, soakPaths, 64, soakSeconds);
+const series: number[] = [];
+for (let i = 1; i < 10; i++) {
+  await new Promise((r) => setTimeout(r, (soakSeconds * 1000) / 10));
+  series.push((await memoryAfterGc(app)).rss);
+}
+const soak = await soaking;
 await new Promise((r) => setTimeout(r, 2000)); // let the sockets close
 const after = await memoryAfterGc(app);
 app.kill();
@@ -197,6 +205,7 @@ process.stdout.write(
     `status ${Object.entries(soak.statusCodes)
       .map(([s, v]) => `${s}×${v.count}`)
       .join(', ')}; p99 ${soak.latencyP99} ms\n` +
+    `server RSS after a full GC at every tenth of the soak: ${[before.rss, ...series].map(mb).join(', ')} MiB\n` +
     `server memory after a full GC, before → after: RSS ${mb(before.rss)} → ${mb(after.rss)} MiB (growth ${mb(after.rss - before.rss)} MiB; target < 50 MB), ` +
     `JS heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MiB, external ${mb(before.external)} → ${mb(after.external)} MiB\n`,
 );

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'conflict'
+  | 'version_changed'
   | 'payload_too_large';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -37,6 +38,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   conflict: 409,
+  version_changed: 409,
   payload_too_large: 413,
 };
 

@@ -28,6 +28,7 @@ import { docsPage, openApiDocument } from './openapi.ts';
 import { createPauseGate } from './pause.ts';
 import { responseCache } from './response-cache.ts';
 import { createPublicationState, type PublicationState } from './publication.ts';
+import { pinnedVersion, versionCheck } from './versions.ts';
 import { runsRepository } from './runs/repository.ts';
 import { runRoutes } from './runs/routes.ts';
 import { schoolsRepository } from './schools/repository.ts';
@@ -147,6 +148,13 @@ export function createApp(o: AppOptions) {
   const cached = responseCache({ publication });
   const cacheable = /^\/api\/(levels|indicators|areas|schools|flows|offers|geocode)(\/|$)/;
   app.use('/api/*', (c, next) => (cacheable.test(c.req.path) ? cached(c, next) : next()));
+  // Inside the cache, so that it keeps only responses whose content is of the version they name.
+  const versions = versionCheck({ publication });
+  const pinned = pinnedVersion({ publication });
+  for (const use of [versions.middleware, pinned]) {
+    app.use('/api/*', (c, next) => (isAdmin(c.req.path) ? next() : use(c, next)));
+    app.use('/tiles/*', use);
+  }
 
   app.route('/api/health', healthRoutes({ getDb: o.getDb, publication, basemapStyleUrl: o.basemapStyleUrl ?? null }));
   app.route('/api/levels', levelRoutes({ areas, publication }));
@@ -195,5 +203,7 @@ export function createApp(o: AppOptions) {
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'not found' } }, 404));
+  // app.request() goes through app.fetch as well, so tests see what the server answers.
+  app.fetch = versions.wrap(app.fetch);
   return app;
 }

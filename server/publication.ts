@@ -18,6 +18,8 @@ export interface PublicationState {
   current(): Promise<Publication | null>;
   /** Forget the cached state (after a run through this process). */
   invalidate(): void;
+  /** The publication as the database holds it now, bypassing and then replacing the cached state. */
+  reread(): Promise<Publication | null>;
 }
 
 export function createPublicationState(getDb: () => Database, options: { ttlMs?: number } = {}): PublicationState {
@@ -54,6 +56,10 @@ export function createPublicationState(getDb: () => Database, options: { ttlMs?:
     },
     invalidate() {
       cached = null;
+    },
+    reread() {
+      cached = null;
+      return this.current();
     },
   };
 }

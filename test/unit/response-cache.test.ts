@@ -10,6 +10,7 @@ function setup() {
   let calls = 0;
   const publication = {
     current: async () => ({ dataVersion: version }) as Publication,
+    reread: async () => ({ dataVersion: version }) as Publication,
     invalidate() {},
   };
   const app = new Hono();

@@ -41,10 +41,22 @@ export class ApiError extends Error {
   }
 }
 
+let versionChanged: () => void = () => {};
+
+/**
+ * What to do when the server answers that the data version this page pinned was
+ * replaced by a new publication (409 version_changed): main.ts reloads the view on
+ * the new version, so that the page never shows tiles and values of two versions.
+ */
+export function onVersionChanged(fn: () => void) {
+  versionChanged = fn;
+}
+
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    if (res.status === 409 && body?.error?.code === 'version_changed') versionChanged();
     throw new ApiError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `${res.status} ${res.statusText}`);
   }
   return (await res.json()) as T;

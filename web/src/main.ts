@@ -4,7 +4,7 @@
  * in step with what is shown.
  */
 import './style.css';
-import { api, createApi } from './api.ts';
+import { api, createApi, onVersionChanged } from './api.ts';
 import { $ } from './dom.ts';
 import { explorer as createExplorer, type Explorer } from './explorer.ts';
 import { finderPanel } from './finder.ts';
@@ -45,6 +45,20 @@ async function start() {
     at: view.at,
   });
   exposed.map = map;
+
+  // A new publication replaced the pinned data version: start over on the new one (the URL holds the view).
+  let reloading = false;
+  const startOver = () => {
+    if (reloading) return;
+    reloading = true;
+    $('status').textContent = 'Neuer Datenstand – die Ansicht wird neu geladen …';
+    location.reload();
+  };
+  onVersionChanged(startOver);
+  map.on('error', (e) => {
+    // MapLibre reports a failed tile request as an AJAXError with the HTTP status.
+    if ((e.error as { status?: number } | undefined)?.status === 409) startOver();
+  });
 
   const syncUrl = () => {
     const c = map.getCenter();
