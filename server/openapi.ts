@@ -151,7 +151,15 @@ export function openApiDocument(version: string) {
       : 'contentTypes' in op.body
         ? { required: true, content: Object.fromEntries(op.body.contentTypes.map((t) => [t, {}])) }
         : { required: true, content: { 'application/json': { schema: json(op.body, 'input') } } };
-    const responses = { [op.status ?? 200]: ok, 400: error, 404: error, ...(op.admin ? { 401: error, 403: error } : {}) };
+    const pinnable = !!op.query && 'v' in op.query.shape;
+    const versionChanged = { description: 'version_changed: `v` names a data version that is no longer published', content: error.content };
+    const responses = {
+      [op.status ?? 200]: ok,
+      400: error,
+      404: error,
+      ...(pinnable ? { 409: versionChanged } : {}),
+      ...(op.admin ? { 401: error, 403: error } : {}),
+    };
     paths[op.path] = {
       ...(paths[op.path] as object),
       [op.method ?? 'get']: {
@@ -169,7 +177,7 @@ export function openApiDocument(version: string) {
       title: 'Quartiersmonitor API',
       version,
       description:
-        'Published, disclosure-controlled aggregates only. Every JSON response names the data version it was read from; `?v=<dataVersion>` makes a URL immutable.',
+        'Published, disclosure-controlled aggregates only. Every JSON response names the data version it was read from; `?v=<dataVersion>` makes a URL immutable, and once another version is published it is answered 409 version_changed.',
     },
     paths,
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } } },
