@@ -16,6 +16,8 @@ export interface ImmutableCacheOptions {
 }
 
 interface Kept {
+  /** 200, or 204 for an empty tile: an empty answer of one version stays empty too. */
+  status: number;
   /** Flat [name, value, …]: the cheapest form for writeHead. */
   headers: string[];
   body: Buffer;
@@ -56,7 +58,7 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
       res.writeHead(304, rest).end();
       return;
     }
-    res.writeHead(200, k.headers).end(k.body);
+    res.writeHead(k.status, k.headers).end(k.status === 204 ? undefined : k.body);
   }
 
   async function viaApp(req: http.IncomingMessage, res: http.ServerResponse, key: string) {
@@ -75,9 +77,10 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
     }
     const out: string[] = [];
     response.headers.forEach((v, k) => k !== 'content-length' && out.push(k, v));
-    out.push('content-length', String(body.length));
-    if (response.status === 200 && /\bimmutable\b/.test(response.headers.get('cache-control') ?? '')) {
-      const entry: Kept = { headers: out, body, etag: response.headers.get('etag') ?? undefined };
+    // 204 and 304 carry no body and, by RFC 9110, no Content-Length of one.
+    if (response.status !== 204 && response.status !== 304) out.push('content-length', String(body.length));
+    if ((response.status === 200 || response.status === 204) && /\bimmutable\b/.test(response.headers.get('cache-control') ?? '')) {
+      const entry: Kept = { status: response.status, headers: out, body, etag: response.headers.get('etag') ?? undefined };
       keep(key, entry);
       send(req, res, entry);
       return;

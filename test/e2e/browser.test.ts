@@ -409,4 +409,29 @@ describe.skipIf(!req.available)('[pglite] web app in Chromium', () => {
       await p.close();
     });
   });
+
+  // Last: it publishes another version into the database the other tests read.
+  it('starts over on a new publication: a request pinned to the old version is refused and the page reloads on the new one', async () => {
+    const p = await chromium.newPage({ viewport: { width: 1280, height: 800 } });
+    const tiles: string[] = [];
+    p.on('request', (r) => {
+      if (/\/tiles\/areas\/\d+\/\d+\/\d+\.mvt/.test(r.url())) tiles.push(r.url());
+    });
+    await p.goto(`${base}/?indicator=schueler_insgesamt`);
+    await ready('schueler_insgesamt', 'Quartier', '2024/25', p);
+    const a = (await api('/api/health')).dataVersion as string;
+    expect(await p.locator('#status').innerText()).toBe(`Datenstand ${a}`);
+    const b = (await runQuiet(t.db, smallDemoJob({ disclosure: { minCount: 4, minDenominator: 10 } }))).dataVersion;
+    expect(b).not.toBe(a);
+    const reload = p.waitForEvent('load');
+    await p.selectOption('#indicator', 'anteil_familiensprache_nicht_deutsch');
+    await reload;
+    await p.waitForFunction((v) => document.getElementById('status')?.textContent === `Datenstand ${v}`, b, { timeout: 30_000 });
+    await p.waitForSelector('body[data-ready]');
+    await waitIdle(p);
+    // Tiles of the old version before, of the new one after; none unpinned.
+    expect(tiles.filter((u) => !u.endsWith(`?v=${a}`) && !u.endsWith(`?v=${b}`))).toEqual([]);
+    expect(tiles.some((u) => u.endsWith(`?v=${a}`)) && tiles.some((u) => u.endsWith(`?v=${b}`))).toBe(true);
+    await p.close();
+  });
 });

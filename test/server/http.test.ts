@@ -29,6 +29,12 @@ describe('HTTP server with the immutable response cache', () => {
     calls++;
     return c.body(null, 204);
   });
+  app.get('/none', (c) => {
+    calls++;
+    c.header('X-Data-Version', version);
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    return c.body(null, 204);
+  });
   const server = createHttpServer(app.fetch);
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -52,6 +58,17 @@ describe('HTTP server with the immutable response cache', () => {
     expect(cond.status).toBe(304);
     expect(cond.headers.get('etag')).toBe('"abc-t"');
     expect(calls).toBe(1);
+  });
+
+  it('keeps an immutable empty answer (an empty tile) as well', async () => {
+    calls = 0;
+    const answers = [await fetch(`${base}/none?v=abc`), await fetch(`${base}/none?v=abc`)];
+    expect(calls).toBe(1);
+    for (const res of answers) {
+      expect(res.status).toBe(204);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(await res.text()).toBe('');
+    }
   });
 
   it('drops what it kept when a response names a new data version', async () => {
