@@ -18,6 +18,16 @@ import { type Panel, readView, writeView } from './view.ts';
 const exposed: Record<string, unknown> = {};
 (window as unknown as { quartiersmonitor: typeof exposed }).quartiersmonitor = exposed;
 
+/** A new publication replaced the pinned data version: start over on the new one (the URL holds the view). */
+let reloading = false;
+function startOver() {
+  if (reloading) return;
+  reloading = true;
+  $('status').textContent = 'Neuer Datenstand – die Ansicht wird neu geladen …';
+  location.reload();
+}
+onVersionChanged(startOver);
+
 async function start() {
   const [health, { levels }, { indicators, schuljahre }] = await Promise.all([api.health(), api.levels(), api.indicators()]);
   $('city').textContent = health.municipality ?? '';
@@ -45,16 +55,6 @@ async function start() {
     at: view.at,
   });
   exposed.map = map;
-
-  // A new publication replaced the pinned data version: start over on the new one (the URL holds the view).
-  let reloading = false;
-  const startOver = () => {
-    if (reloading) return;
-    reloading = true;
-    $('status').textContent = 'Neuer Datenstand – die Ansicht wird neu geladen …';
-    location.reload();
-  };
-  onVersionChanged(startOver);
   map.on('error', (e) => {
     // MapLibre reports a failed tile request as an AJAXError with the HTTP status.
     if ((e.error as { status?: number } | undefined)?.status === 409) startOver();
