@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPglite, openPostgres } from '../core/db/index.ts';
-import { pgdataPaths } from '../core/db/embedded.ts';
-import { migrate } from '../core/db/migrate.ts';
-import { killAtEach, runCli, serverView, tracePoints, writeJobs, type Target } from '../test/helpers/faults.ts';
+import { freshTarget, killAtEach, runCli, serverView, tracePoints, writeJobs, type Target } from '../test/helpers/faults.ts';
 import { machine } from './lib.ts';
 
 /**
@@ -17,22 +14,6 @@ import { machine } from './lib.ts';
  */
 const pupilsPerYear = Number(process.argv[2] ?? 2500);
 
-async function freshTarget(engine: Target['engine'], dir: string): Promise<Target> {
-  const dataDir = path.join(dir, `data-${engine}`);
-  if (engine === 'pglite') {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const db = await openPglite({ pgdata: pgdataPaths(dataDir).live });
-    await migrate(db);
-    await db.close();
-    return { engine, dataDir };
-  }
-  const url = process.env.BENCH_DATABASE_URL!;
-  const db = await openPostgres(url, { max: 1 });
-  await db.exec('DROP SCHEMA IF EXISTS published, meta, staging CASCADE');
-  await db.close();
-  return { engine, dataDir, databaseUrl: url };
-}
-
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-bench-faults-'));
   const jobs = writeJobs(dir, pupilsPerYear);
@@ -41,7 +22,7 @@ async function main() {
   lines.push('|---|---|---|---|---|---|---|');
   const engines: Target['engine'][] = process.env.BENCH_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   for (const engine of engines) {
-    const target = await freshTarget(engine, dir);
+    const target = await freshTarget(engine, dir, process.env.BENCH_DATABASE_URL);
     const points = tracePoints(target, jobs.b, path.join(dir, `trace-${engine}.txt`));
     const b = await serverView(target);
     if (runCli(target, jobs.a).status !== 0) throw new Error('publishing A failed');

@@ -3,10 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPglite, openPostgres } from '../core/db/index.ts';
-import { pgdataPaths } from '../core/db/embedded.ts';
-import { migrate } from '../core/db/migrate.ts';
-import { runCli, writeJobs, type Target } from '../test/helpers/faults.ts';
+import { freshTarget, runCli, writeJobs, type Target } from '../test/helpers/faults.ts';
 import { coveringTiles, machine, quantile } from './lib.ts';
 
 /**
@@ -35,20 +32,7 @@ const base = `http://127.0.0.1:${PORT}`;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-bench-versions-'));
 const jobs = writeJobs(dir, pupilsPerYear);
-const target: Target = { engine, dataDir: path.join(dir, 'data'), databaseUrl: url };
-
-async function emptyDatabase() {
-  if (url) {
-    const db = await openPostgres(url, { max: 1 });
-    await db.exec('DROP SCHEMA IF EXISTS published, meta, staging CASCADE');
-    await db.close();
-    return;
-  }
-  fs.mkdirSync(target.dataDir, { recursive: true });
-  const db = await openPglite({ pgdata: pgdataPaths(target.dataDir).live });
-  await migrate(db);
-  await db.close();
-}
+let target!: Target;
 
 function startServer(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/serve-target.ts', 'app', target.dataDir, String(PORT)], {
@@ -102,9 +86,8 @@ const sha = (bytes: ArrayBuffer) => crypto.createHash('sha256').update(new Uint8
 async function mixPaths(): Promise<{ pinned: string[]; unpinned: string[] }> {
   const get = async <T>(p: string) => (await (await fetch(base + p)).json()) as T;
   const tj = await get<{ bounds: number[] }>('/tiles/areas.json');
-  const { indicators } = await get<{ indicators: { id: string }[] }>('/api/indicators');
+  const { indicators, schuljahre } = await get<{ indicators: { id: string }[]; schuljahre: string[] }>('/api/indicators');
   const { levels } = await get<{ levels: { level: string }[] }>('/api/levels');
-  const { schuljahre } = await get<{ schuljahre: string[] }>('/api/indicators');
   const quartiere = (await get<{ areas: { areaId: string }[] }>(`/api/levels/${levels.at(-1)!.level}/areas`)).areas;
   const year = schuljahre.at(-1)!.replace('/', '-');
   const ids = indicators.map((i) => i.id).slice(0, 12);
@@ -178,7 +161,7 @@ async function client(paths: { pinned: string[]; unpinned: string[] }, recorded:
 }
 
 async function main() {
-  await emptyDatabase();
+  target = await freshTarget(engine, dir, url);
   if (runCli(target, jobs.a).status !== 0) throw new Error('publishing A failed');
   if (engine === 'pglite') {
     // Admin runs read their inputs from DATA_DIR/uploads.

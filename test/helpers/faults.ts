@@ -1,7 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPostgres } from '../../core/db/index.ts';
+import { openPglite, openPostgres } from '../../core/db/index.ts';
+import { migrate } from '../../core/db/migrate.ts';
 import { openDatabase } from '../../core/db/open.ts';
 import { pgdataPaths } from '../../core/db/embedded.ts';
 import { DEMO_JOB, writeMusterstadt } from '../../fixtures/musterstadt/index.ts';
@@ -34,6 +35,25 @@ export function writeJobs(dir: string, pupilsPerYear: number): { a: string; b: s
   fs.writeFileSync(a, JSON.stringify({ ...job, name: 'faults-a' }));
   fs.writeFileSync(b, JSON.stringify({ ...job, name: 'faults-b', disclosure: { ...job.disclosure, minCount: 4 } }));
   return { a, b };
+}
+
+/**
+ * An empty, migrated target for the benchmarks: PGlite in `<dir>/data-<engine>`, or the
+ * PostgreSQL database at `url` with every schema of ours dropped (the CLI migrates it).
+ */
+export async function freshTarget(engine: Target['engine'], dir: string, url?: string): Promise<Target> {
+  const dataDir = path.join(dir, `data-${engine}`);
+  if (engine === 'pglite') {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const db = await openPglite({ pgdata: pgdataPaths(dataDir).live });
+    await migrate(db);
+    await db.close();
+    return { engine, dataDir };
+  }
+  const db = await openPostgres(url!, { max: 1 });
+  await db.exec('DROP SCHEMA IF EXISTS published, meta, staging CASCADE');
+  await db.close();
+  return { engine, dataDir, databaseUrl: url };
 }
 
 /** Runs `quartiersmonitor run <job>`; with `killAt` the run sends itself SIGKILL there. */
