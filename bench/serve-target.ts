@@ -3,6 +3,7 @@ import http from 'node:http';
 import { openDatabase } from '../core/db/open.ts';
 import { createApp, warmUp } from '../server/app.ts';
 import { createHttpServer } from '../server/http.ts';
+import { createPublicationState } from '../server/publication.ts';
 
 /**
  * The server side of the throughput benchmarks, run as its own process (pinned to
@@ -20,7 +21,8 @@ if (mode === 'app') {
   // BENCH_ADMIN_TOKEN: admin runs on (bench:versions publishes through them while serving).
   const token = process.env.BENCH_ADMIN_TOKEN;
   const admin = token ? { token, handle, dataDir: source, uploadMaxBytes: 2 ** 30 } : undefined;
-  const app = createApp({ getDb: () => handle.db, webDist: null, admin });
+  const publication = createPublicationState(() => handle.db);
+  const app = createApp({ getDb: () => handle.db, webDist: null, admin, publication });
   await warmUp(app);
   // SIGUSR2: collect garbage, then report memory (the soak reads it before and after).
   process.on('SIGUSR2', () => {
@@ -28,7 +30,7 @@ if (mode === 'app') {
     const m = process.memoryUsage();
     process.stdout.write(`memory ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external })}\n`);
   });
-  createHttpServer(app.fetch).listen(Number(port), '127.0.0.1', () => process.stdout.write('ready\n'));
+  createHttpServer(app.fetch, { publication }).listen(Number(port), '127.0.0.1', () => process.stdout.write('ready\n'));
 } else {
   type Recorded = { status: number; headers: Record<string, string>; body: string };
   const recorded = new Map(

@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { createApp, WEB_DIST, warmUp } from '../server/app.ts';
 import { createHttpServer } from '../server/http.ts';
+import { createPublicationState } from '../server/publication.ts';
 import { ensureWebBuild } from '../server/web-build.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/requirements.ts';
 import { demoDatabase, machine, median } from './lib.ts';
@@ -32,9 +33,10 @@ const firstGz = first.reduce((s, a) => s + gz(a), 0);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-bench-web-'));
 const handle = await demoDatabase({ dataDir });
-const app = createApp({ getDb: () => handle.db, webDist: WEB_DIST });
+const publication = createPublicationState(() => handle.db);
+const app = createApp({ getDb: () => handle.db, webDist: WEB_DIST, publication });
 await warmUp(app);
-const server = createHttpServer(app.fetch).listen(0, '127.0.0.1');
+const server = createHttpServer(app.fetch, { publication }).listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

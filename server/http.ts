@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { acceptsGzip, notModified } from './conditional.ts';
+import type { PublicationState } from './publication.ts';
 
 /**
  * The HTTP server in front of the app. Responses to versioned URLs (`?v=<data
@@ -9,8 +10,15 @@ import { acceptsGzip, notModified } from './conditional.ts';
  * level. A warm versioned tile costs a map lookup and a write — what a bare static
  * server costs — instead of a trip through the framework. Everything else, and
  * the first request for each URL, goes to the app.
+ *
+ * Kept responses belong to one data version. Before one is answered, the
+ * publication state (the app's, cached for its TTL) must still name that version:
+ * another process may publish on PostgreSQL, and then nothing kept may be served
+ * any more — its URLs go to the app, which answers 409 version_changed.
  */
-export interface ImmutableCacheOptions {
+export interface HttpServerOptions {
+  /** The publication state the app serves from. */
+  publication: Pick<PublicationState, 'current'>;
   maxEntries?: number; // 20,000 responses
   maxBytes?: number; // 256 MiB of bodies
 }
@@ -34,13 +42,22 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-export function createHttpServer(fetch: (request: Request) => Response | Promise<Response>, o: ImmutableCacheOptions = {}): http.Server {
+export function createHttpServer(fetch: (request: Request) => Response | Promise<Response>, o: HttpServerOptions): http.Server {
   const maxEntries = o.maxEntries ?? 20000;
   const maxBytes = o.maxBytes ?? 256 * 2 ** 20;
   const kept = new Map<string, Kept>();
   let bytes = 0;
+  /** The data version of everything in `kept`. */
   let version: string | null = null;
   const appListener = getRequestListener(fetch);
+
+  // A withdrawn publication must not live on in memory behind its old URLs.
+  function forgetUnless(current: string | null | undefined) {
+    if (current === version) return;
+    kept.clear();
+    bytes = 0;
+    version = current ?? null;
+  }
 
   function keep(key: string, entry: Kept) {
     while (kept.size >= maxEntries || (bytes + entry.body.length > maxBytes && kept.size > 0)) {
@@ -67,19 +84,15 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
     headers.delete('if-none-match'); // keep the full response; conditionals are answered from it
     const response = await fetch(new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { headers }));
     const body = Buffer.from(await response.arrayBuffer());
-    // A new publication drops everything kept from the previous one (a withdrawn
-    // publication must not live on in memory behind its old URLs).
     const answered = response.headers.get('x-data-version');
-    if (answered && answered !== version) {
-      kept.clear();
-      bytes = 0;
-      version = answered;
-    }
+    if (answered) forgetUnless(answered);
     const out: string[] = [];
     response.headers.forEach((v, k) => k !== 'content-length' && out.push(k, v));
     // 204 and 304 carry no body and, by RFC 9110, no Content-Length of one.
     if (response.status !== 204 && response.status !== 304) out.push('content-length', String(body.length));
-    if ((response.status === 200 || response.status === 204) && /\bimmutable\b/.test(response.headers.get('cache-control') ?? '')) {
+    // Only what names its version is kept: nothing else can be checked against the publication.
+    const immutable = /\bimmutable\b/.test(response.headers.get('cache-control') ?? '');
+    if (answered && immutable && (response.status === 200 || response.status === 204)) {
       const entry: Kept = { status: response.status, headers: out, body, etag: response.headers.get('etag') ?? undefined };
       keep(key, entry);
       send(req, res, entry);
@@ -93,11 +106,19 @@ export function createHttpServer(fetch: (request: Request) => Response | Promise
     if (req.method !== 'GET' || !/[?&]v=/.test(url)) return appListener(req, res);
     // The representation depends on the encoding only (Vary: Accept-Encoding).
     const key = `${acceptsGzip(header(req, 'accept-encoding')) ? 'gz' : 'id'} ${url}`;
-    const hit = kept.get(key);
-    if (hit) return send(req, res, hit);
-    viaApp(req, res, key).catch(() => {
+    const fail = () => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"error":{"code":"internal","message":"internal error"}}');
-    });
+    };
+    if (!kept.has(key)) return void viaApp(req, res, key).catch(fail);
+    o.publication.current().then(
+      (p) => {
+        forgetUnless(p?.dataVersion);
+        const hit = kept.get(key);
+        return hit ? send(req, res, hit) : viaApp(req, res, key);
+      },
+      // The app reports why the state could not be read.
+      () => viaApp(req, res, key),
+    ).catch(fail);
   });
 }

@@ -39,7 +39,7 @@ async function main() {
     admin: { token: config.adminToken, handle, dataDir: config.dataDir, uploadMaxBytes: config.uploadMaxBytes },
   });
   await warmUp(app);
-  const server = createHttpServer(app.fetch).listen(config.port, config.host, () => {
+  const server = createHttpServer(app.fetch, { publication }).listen(config.port, config.host, () => {
     const port = (server.address() as { port: number }).port;
     void publication.current().then((p) => {
       log.info('listening', { port, engine: handle.db.engine, dataVersion: p?.dataVersion ?? null });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/db/index.ts';
 import { createApp } from '../../server/app.ts';
 import { createHttpServer } from '../../server/http.ts';
+import { createPublicationState, type Publication } from '../../server/publication.ts';
 
 /** The node:http front: immutable versioned responses from memory, everything else through the app. */
 describe('HTTP server with the immutable response cache', () => {
@@ -35,7 +36,16 @@ describe('HTTP server with the immutable response cache', () => {
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     return c.body(null, 204);
   });
-  const server = createHttpServer(app.fetch);
+  // What the database says is published; `version` is what the app answers with.
+  let published = 'abc';
+  let reads = 0;
+  const publication = {
+    current: async () => {
+      reads++;
+      return { dataVersion: published } as Publication;
+    },
+  };
+  const server = createHttpServer(app.fetch, { publication });
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -82,6 +92,24 @@ describe('HTTP server with the immutable response cache', () => {
     version = 'abc';
   });
 
+  it('asks the publication state before each answer from memory, and stops answering a withdrawn version', async () => {
+    await fetch(`${base}/t?v=abc`);
+    await fetch(`${base}/none?v=abc`);
+    calls = 0;
+    reads = 0;
+    await fetch(`${base}/t?v=abc`);
+    expect([calls, reads]).toEqual([0, 1]);
+    // Another process publishes; no request has yet reached the app to tell.
+    published = version = 'def';
+    const answers = [await fetch(`${base}/t?v=abc`), await fetch(`${base}/none?v=abc`)];
+    expect(calls).toBe(2);
+    expect(answers.map((r) => [r.status, r.headers.get('cache-control'), r.headers.get('x-data-version')])).toEqual([
+      [200, 'public, max-age=60', 'def'],
+      [204, 'public, max-age=31536000, immutable', 'def'],
+    ]);
+    published = version = 'abc';
+  });
+
   it.each([
     ['an unversioned URL', '/t'],
     ['an outdated version', '/t?v=old'],
@@ -118,7 +146,8 @@ describe('static serving of the web app', () => {
   fs.writeFileSync(path.join(web, 'assets', 'app-1a2b.js.br'), zlib.brotliCompressSync('ASSET'));
   fs.writeFileSync(path.join(root, 'secret.txt'), 'SECRET');
   const db = { engine: 'pglite', capabilities: { mvt: false } } as unknown as Database;
-  const server = createHttpServer(createApp({ getDb: () => db, webDist: web }).fetch);
+  const publication = createPublicationState(() => db);
+  const server = createHttpServer(createApp({ getDb: () => db, webDist: web, publication }).fetch, { publication });
   let port = 0;
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
