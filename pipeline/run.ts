@@ -260,7 +260,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         table.cells.map((c) => c.count),
         table.groups,
         job.disclosure.minCount,
-        (i) => table.cells[i]!.residual === true,
+        { fixed: (i) => table.cells[i]!.residual === true },
       );
       const outputs = deriveOutputs(table, status, {
         indicators,

@@ -19,7 +19,9 @@
  * (measured on the demo: the whole city's pupil count ended up hidden). A group
  * whose non-zero cells are all hidden and still sum to less than k stays so: no
  * cell of it can be recovered by subtraction, only related to the others.
- * This is the usual group-wise heuristic, not a full linear-programming audit.
+ * This is the usual group-wise heuristic; `protectJointly` (audit.ts) then checks
+ * all groups at once as a linear program and extends the pattern where they
+ * narrow a hidden cell.
  */
 export interface Disclosure {
   /** k: smallest count that may be published (counts 1…k−1 are suppressed). */
@@ -30,17 +32,21 @@ export interface Disclosure {
 
 export type CellStatus = null | 'count_below_k' | 'secondary';
 
-/**
- * @param fixed cells that cannot be hidden to protect others (residuals: they are
- *   derivable from their group, hiding them would hide nothing)
- */
+export interface SuppressOptions {
+  /** Cells that cannot be hidden to protect others (residuals: they are derivable from their group, hiding them would hide nothing). */
+  fixed?: (i: number) => boolean;
+  /** A pattern to extend instead of the primary cells alone (the joint audit's repairs). */
+  start?: readonly CellStatus[];
+}
+
 export function suppressCells(
   values: readonly number[],
   groups: readonly (readonly number[])[],
   k: number,
-  fixed: (i: number) => boolean = () => false,
+  o: SuppressOptions = {},
 ): CellStatus[] {
-  const status: CellStatus[] = values.map((v) => (v > 0 && v < k ? 'count_below_k' : null));
+  const fixed = o.fixed ?? (() => false);
+  const status: CellStatus[] = o.start ? [...o.start] : values.map((v) => (v > 0 && v < k ? 'count_below_k' : null));
   const groupsOf: number[][] = values.map(() => []);
   groups.forEach((g, gi) => g.forEach((i) => groupsOf[i]!.push(gi)));
 

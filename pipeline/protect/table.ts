@@ -55,6 +55,8 @@ export interface CellTable {
   /** key(level, areaId, schuljahr, measure) → index into cells. */
   index: Map<string, number>;
   groups: number[][];
+  /** The groups that are sums: their first cell is the sum of the others (the rest have no whole). */
+  equations: number[][];
 }
 
 export const cellKey = (level: string, areaId: string, schuljahr: string, measure: string) =>
@@ -99,14 +101,17 @@ export function buildTable(rows: Iterable<CountRow>, o: TableOptions): CellTable
   for (const { cell, n } of citySums.values()) if (n === top.size || sparse(cell.measure)) add(cell);
 
   const groups: number[][] = [];
+  const equations: number[][] = [];
   const pushGroup = (whole: number | undefined, parts: number[]) => {
     if (whole === undefined) return groups.push(parts);
+    const group = [whole, ...parts];
+    equations.push(group);
     const rest = cells[whole]!.count - parts.reduce((sum, i) => sum + cells[i]!.count, 0);
     if (rest < 0) {
       const w = cells[whole]!;
       throw new Error(`parts exceed their whole ${w.level} ${w.areaId} ${w.schuljahr} ${w.measure} by ${-rest}`);
     }
-    if (rest === 0) return groups.push([whole, ...parts]);
+    if (rest === 0) return groups.push(group);
     const w = cells[whole]!;
     const residual = cells.length;
     cells.push({
@@ -117,7 +122,8 @@ export function buildTable(rows: Iterable<CountRow>, o: TableOptions): CellTable
       count: rest,
       residual: true,
     });
-    return groups.push([whole, ...parts, residual]);
+    group.push(residual);
+    return groups.push(group);
   };
   const unitKey = (c: Cell) => `${c.level}\u0000${c.areaId}\u0000${c.schuljahr}`;
 
@@ -166,7 +172,7 @@ export function buildTable(rows: Iterable<CountRow>, o: TableOptions): CellTable
     const whole = index.get(g.whole);
     if (parts.length > 0) pushGroup(whole, parts);
   }
-  return { cells, index, groups };
+  return { cells, index, groups, equations };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

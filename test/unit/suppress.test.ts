@@ -179,7 +179,7 @@ describe('residuals', () => {
       t.cells.map((c) => c.count),
       t.groups,
       k,
-      (i) => t.cells[i]!.residual === true,
+      { fixed: (i) => t.cells[i]!.residual === true },
     );
     // 40 − 20 − 19 would reveal the single pupil: the smaller Quartier is hidden with it.
     expect(t.cells.map((c, i) => `${c.level}/${c.areaId}:${status[i] ?? '-'}`)).toEqual([
