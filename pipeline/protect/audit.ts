@@ -23,7 +23,11 @@ const loadHighs = highsModule as unknown as (typeof highsModule)['default'];
  * also uses that counts are integers can in rare cases be sharper.
  */
 export interface AuditInput {
-  values: readonly number[];
+  /**
+   * The cells' values. Those of unknown cells are only a first feasible point
+   * (the pipeline knows them); an outside auditor who does not passes null.
+   */
+  values: readonly (number | null)[];
   status: readonly CellStatus[];
   /** Each: its first cell is the sum of the others. */
   equations: readonly (readonly number[])[];
@@ -32,9 +36,9 @@ export interface AuditInput {
   /** k: a hidden cell's interval must be at least k wide. */
   minCount: number;
   /**
-   * Audit only these of the cells below k. Hiding more cells only widens every
-   * interval (each point that was feasible stays feasible), so after a repair
-   * only the cells that were narrowed need another look.
+   * The cells to audit; default: those below k. Hiding more cells only widens
+   * every interval (each point that was feasible stays feasible), so after a
+   * repair only the cells that were narrowed need another look.
    */
   cells?: ReadonlySet<number>;
   /** Called after each system with the cells audited so far and in all. */
@@ -74,7 +78,8 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
       if (unknown(cell)) {
         cols.push(cell);
         coefs.push(coef);
-      } else rhs -= coef * values[cell]!;
+      } else if (values[cell] === null) throw new Error(`disclosure audit: cell ${cell} is published without a value`);
+      else rhs -= coef * values[cell]!;
     });
     if (cols.length > 0) rows.push({ cols, coefs, rhs });
   }
@@ -101,6 +106,7 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
 
   const result: AuditResult = { narrowed: [], audited: 0, solves: 0, largest: 0 };
   // A cell in no relation is not narrowed by any: it can be anything ≥ 0.
+  const audit = (c: number) => (input.cells ? input.cells.has(c) : status[c] === 'count_below_k');
   result.audited = input.cells ? input.cells.size : status.filter((s) => s === 'count_below_k').length;
   if (systems.size === 0) return result;
   const highs = await (runtime ??= loadHighs());
@@ -110,7 +116,7 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
     .sort((a, b) => a.cells[0]! - b.cells[0]!)
     .map((system) => ({
       system,
-      audited: system.cells.filter((c) => status[c] === 'count_below_k' && (!input.cells || input.cells.has(c))).sort((a, b) => a - b),
+      audited: system.cells.filter(audit).sort((a, b) => a - b),
     }))
     .filter((p) => p.audited.length > 0);
   const total = plan.reduce((sum, p) => sum + p.audited.length, 0);
@@ -119,10 +125,10 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
     const n = system.cells.length;
     result.largest = Math.max(result.largest, n);
     const col = new Map(system.cells.map((c, j) => [c, j]));
-    // Inner bounds from every feasible point seen so far, starting with the true values:
+    // Inner bounds from every feasible point seen so far, starting with the values when known:
     // a cell already seen spanning k needs no program of its own.
-    const lo = system.cells.map((c) => values[c]!);
-    const hi = [...lo];
+    const lo = system.cells.map((c) => values[c] ?? Infinity);
+    const hi = system.cells.map((c) => values[c] ?? -Infinity);
     const seen = (x: Float64Array) => x.forEach((v, j) => ((lo[j] = Math.min(lo[j]!, v)), (hi[j] = Math.max(hi[j]!, v))));
     const starts = [0];
     const indices: number[] = [];
