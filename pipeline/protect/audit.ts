@@ -105,9 +105,9 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
   for (const row of rows) systems.get(find(row.cols[0]!))!.rows.push(row);
 
   const result: AuditResult = { narrowed: [], audited: 0, solves: 0, largest: 0 };
-  // A cell in no relation is not narrowed by any: it can be anything ≥ 0.
   const audit = (c: number) => (input.cells ? input.cells.has(c) : status[c] === 'count_below_k');
   result.audited = input.cells ? input.cells.size : status.filter((s) => s === 'count_below_k').length;
+  // A cell in no relation is not narrowed by any: it can be anything ≥ 0.
   if (systems.size === 0) return result;
   const highs = await (runtime ??= loadHighs());
   const { maximize, minimize } = highs.constants.objectiveSense;
