@@ -53,7 +53,7 @@ export interface Narrowed {
 
 export interface AuditResult {
   narrowed: Narrowed[];
-  /** Cells audited (those below k), linear programs solved, and the largest system (unknowns). */
+  /** Cells audited (`cells`, or those below k), linear programs solved, and the largest system (unknowns). */
   audited: number;
   solves: number;
   largest: number;
@@ -149,27 +149,27 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
     });
     try {
       model.options.set({ output_flag: false });
-      const optimum = (cols: readonly number[], sense: typeof maximize): number => {
+      const optimum = (j: number, sense: typeof maximize): number => {
         model.changeObjectiveSense(sense);
-        for (const j of cols) model.changeColCost(j, 1);
+        model.changeColCost(j, 1);
         const { modelStatus } = model.run();
         result.solves++;
         // Read before the cost is reset: a changed model has no solution any more.
         const x = model.getSolution().colValue;
-        for (const j of cols) model.changeColCost(j, 0);
+        model.changeColCost(j, 0);
         if (modelStatus === highs.constants.modelStatus.unbounded) return Infinity;
         if (modelStatus !== highs.constants.modelStatus.optimal)
           throw new Error(`disclosure audit: the solver ended with status ${modelStatus}`);
         seen(x);
-        return cols.reduce((sum, j) => sum + x[j]!, 0);
+        return x[j]!;
       };
       for (const cell of audited) {
         const j = col.get(cell)!;
         if (hi[j]! - lo[j]! >= k) continue;
-        const max = optimum([j], maximize);
+        const max = optimum(j, maximize);
         if (max === Infinity || hi[j]! - lo[j]! >= k) continue;
         const upper = Math.floor(max + 1e-6);
-        const lower = Math.max(0, Math.ceil(optimum([j], minimize) - 1e-6)); // not −0
+        const lower = Math.max(0, Math.ceil(optimum(j, minimize) - 1e-6)); // not −0
         if (upper - lower < k) result.narrowed.push({ cell, lower, upper });
       }
     } finally {
@@ -209,7 +209,7 @@ export interface JointResult {
  * hidden cell below k. Each round hides, for every narrowed cell, the smallest
  * published non-zero cell of one of its sums (or, when those have none left,
  * of the sums next to them), lets the group rule follow, and audits again the
- * systems that changed. The pattern only grows, so this ends.
+ * cells that were narrowed. The pattern only grows, so this ends.
  */
 export async function protectJointly(status: readonly CellStatus[], o: JointOptions): Promise<JointResult> {
   const { values, equations, minCount: k, fixed } = o;

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditSuppression, type AuditResult } from '../../pipeline/protect/audit.ts';
+import { auditSuppression } from '../../pipeline/protect/audit.ts';
 import { createApp } from '../../server/app.ts';
 import { createPublicationState } from '../../server/publication.ts';
 import { runQuiet, smallDemoJob } from '../helpers/demo.ts';
@@ -46,7 +46,6 @@ class Ledger {
   /** whole = Σ parts, plus an unseen residual unless exhaustive. */
   private readonly relations = new Map<string, { whole: string; parts: string[]; exhaustive: boolean }>();
   checked = 0;
-  solved: AuditResult | null = null;
 
   constructor(readonly k: number) {}
 
@@ -98,14 +97,14 @@ class Ledger {
       return eq;
     });
     const withheld = new Set(identities.flatMap((_, i) => (values[i] === null ? [i] : [])));
-    this.solved = await auditSuppression({
+    const { narrowed } = await auditSuppression({
       values,
       status: values.map((v) => (v === null ? 'secondary' : null)),
       equations,
       minCount: this.k,
       cells: withheld,
     });
-    for (const { cell, lower, upper } of this.solved.narrowed)
+    for (const { cell, lower, upper } of narrowed)
       if (lower < this.k && upper >= 1) this.violations.push(`${identities[cell]}: withheld, but between ${lower} and ${upper}`);
   }
 
