@@ -15,6 +15,12 @@ const loadHighs = highsModule as unknown as (typeof highsModule)['default'];
  * and that counts are not negative, and reports the cells whose interval is
  * narrower than k.
  *
+ * Large systems (one per Schuljahr couples thousands of hidden cells) are
+ * decided cell by cell in neighbourhoods first (`localBounds`): a narrowing
+ * comes from relations close to the cell, and a program over a few hundred
+ * unknowns costs a fraction of one over thousands. Only cells that no
+ * neighbourhood decides get programs over their whole system.
+ *
  * "Narrower than k" means upper − lower < k: two hidden cells of one sum that
  * add up to k, which the group rule allows, span exactly k.
  *
@@ -41,10 +47,21 @@ export interface AuditInput {
    * repair only the cells that were narrowed need another look.
    */
   cells?: ReadonlySet<number>;
+  /**
+   * Systems larger than this (unknowns) are first audited cell by cell in a
+   * neighbourhood of at most this many unknowns; see `localBounds`. Default 400.
+   */
+  localLimit?: number;
   /** Called after each system with the cells audited so far and in all. */
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * A cell the published numbers confine to [lower, upper], narrower than k. In
+ * systems up to `localLimit` unknowns the interval is the tightest; in larger
+ * ones it is what the relations near the cell imply, which contains the
+ * tightest.
+ */
 export interface Narrowed {
   cell: number;
   lower: number;
@@ -57,6 +74,8 @@ export interface AuditResult {
   audited: number;
   solves: number;
   largest: number;
+  /** Cells decided in a neighbourhood (`localLimit`) rather than by programs over their whole system. */
+  local: number;
 }
 
 /** The HiGHS WebAssembly runtime, loaded once per process. */
@@ -104,13 +123,13 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
   }
   for (const row of rows) systems.get(find(row.cols[0]!))!.rows.push(row);
 
-  const result: AuditResult = { narrowed: [], audited: 0, solves: 0, largest: 0 };
+  const result: AuditResult = { narrowed: [], audited: 0, solves: 0, largest: 0, local: 0 };
   const audit = (c: number) => (input.cells ? input.cells.has(c) : status[c] === 'count_below_k');
   result.audited = input.cells ? input.cells.size : status.filter((s) => s === 'count_below_k').length;
   // A cell in no relation is not narrowed by any: it can be anything ≥ 0.
   if (systems.size === 0) return result;
   const highs = await (runtime ??= loadHighs());
-  const { maximize, minimize } = highs.constants.objectiveSense;
+  const limit = input.localLimit ?? LOCAL_LIMIT;
 
   const plan = [...systems.values()]
     .sort((a, b) => a.cells[0]! - b.cells[0]!)
@@ -129,51 +148,30 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
     // a cell already seen spanning k needs no program of its own.
     const lo = system.cells.map((c) => values[c] ?? Infinity);
     const hi = system.cells.map((c) => values[c] ?? -Infinity);
-    const seen = (x: Float64Array) => x.forEach((v, j) => ((lo[j] = Math.min(lo[j]!, v)), (hi[j] = Math.max(hi[j]!, v))));
-    const starts = [0];
-    const indices: number[] = [];
-    const coefs: number[] = [];
-    for (const row of system.rows) {
-      row.cols.forEach((c, i) => (indices.push(col.get(c)!), coefs.push(row.coefs[i]!)));
-      starts.push(indices.length);
-    }
-    const model = highs.createModel({
-      numCols: n,
-      numRows: system.rows.length,
-      colCost: new Float64Array(n),
-      colLower: new Float64Array(n),
-      colUpper: new Float64Array(n).fill(highs.infinity),
-      rowLower: system.rows.map((r) => r.rhs),
-      rowUpper: system.rows.map((r) => r.rhs),
-      matrix: { format: 'csr', numRows: system.rows.length, numCols: n, starts, indices, values: coefs },
-    });
+    const spans = (j: number) => hi[j]! - lo[j]! >= k;
+    const rows = system.rows.map((r) => ({ cols: r.cols.map((c) => col.get(c)!), coefs: r.coefs, rhs: r.rhs }));
+    // Neighbourhoods need every value: the restricted program fixes the cells outside at theirs.
+    const local =
+      system.cells.every((c) => values[c] !== null) && n > limit
+        ? new Neighbourhoods(rows, n, (j) => values[system.cells[j]!]!)
+        : null;
+    let whole: Program | null = null;
     try {
-      model.options.set({ output_flag: false });
-      const optimum = (j: number, sense: typeof maximize): number => {
-        model.changeObjectiveSense(sense);
-        model.changeColCost(j, 1);
-        const { modelStatus } = model.run();
-        result.solves++;
-        // Read before the cost is reset: a changed model has no solution any more.
-        const x = model.getSolution().colValue;
-        model.changeColCost(j, 0);
-        if (modelStatus === highs.constants.modelStatus.unbounded) return Infinity;
-        if (modelStatus !== highs.constants.modelStatus.optimal)
-          throw new Error(`disclosure audit: the solver ended with status ${modelStatus}`);
-        seen(x);
-        return x[j]!;
-      };
       for (const cell of audited) {
         const j = col.get(cell)!;
-        if (hi[j]! - lo[j]! >= k) continue;
-        const max = optimum(j, maximize);
-        if (max === Infinity || hi[j]! - lo[j]! >= k) continue;
-        const upper = Math.floor(max + 1e-6);
-        const lower = Math.max(0, Math.ceil(optimum(j, minimize) - 1e-6)); // not −0
-        if (upper - lower < k) result.narrowed.push({ cell, lower, upper });
+        if (spans(j)) continue;
+        const near = local && localBounds(j, local, highs, { lo, hi, k, limit }, result);
+        if (near) {
+          result.local++;
+          if (near !== 'protected') result.narrowed.push({ cell, ...near });
+          continue;
+        }
+        whole ??= program(highs, rows, n);
+        const interval = bounds(whole, j, { lo, hi, k }, result);
+        if (interval) result.narrowed.push({ cell, ...interval });
       }
     } finally {
-      model.dispose();
+      whole?.dispose();
     }
     input.onProgress?.((done += audited.length), total);
   }
@@ -272,3 +270,178 @@ function nearestCandidate(cell: number, status: readonly CellStatus[], o: JointO
   }
   return undefined;
 }
+
+const LOCAL_LIMIT = 400;
+/** Rounding of a relaxation's optimum to the integer bound it implies. */
+const EPS = 1e-6;
+
+type Highs = Awaited<ReturnType<typeof loadHighs>>;
+type Row = { cols: number[]; coefs: number[]; rhs: number };
+interface Seen {
+  lo: number[];
+  hi: number[];
+  k: number;
+}
+
+/** One linear program over some unknowns, every objective "this one cell", warm-started from the last. */
+function program(highs: Highs, rows: readonly Row[], n: number, rhs = rows.map((r) => r.rhs)) {
+  const starts = [0];
+  const indices: number[] = [];
+  const coefs: number[] = [];
+  for (const row of rows) {
+    row.cols.forEach((c, i) => (indices.push(c), coefs.push(row.coefs[i]!)));
+    starts.push(indices.length);
+  }
+  const model = highs.createModel({
+    numCols: n,
+    numRows: rows.length,
+    colCost: new Float64Array(n),
+    colLower: new Float64Array(n),
+    colUpper: new Float64Array(n).fill(highs.infinity),
+    rowLower: rhs,
+    rowUpper: rhs,
+    matrix: { format: 'csr', numRows: rows.length, numCols: n, starts, indices, values: coefs },
+  });
+  model.options.set({ output_flag: false });
+  const { maximize, minimize } = highs.constants.objectiveSense;
+  return {
+    model,
+    /** The optimum of column j (Infinity when unbounded) and the point that attains it. */
+    optimum(j: number, sense: 'max' | 'min', result: AuditResult): { value: number; x: Float64Array } {
+      model.changeObjectiveSense(sense === 'max' ? maximize : minimize);
+      model.changeColCost(j, 1);
+      const { modelStatus } = model.run();
+      result.solves++;
+      // Read before the cost is reset: a changed model has no solution any more.
+      const x = model.getSolution().colValue;
+      model.changeColCost(j, 0);
+      if (modelStatus === highs.constants.modelStatus.unbounded) return { value: Infinity, x };
+      if (modelStatus !== highs.constants.modelStatus.optimal)
+        throw new Error(`disclosure audit: the solver ended with status ${modelStatus}`);
+      return { value: x[j]!, x };
+    },
+    dispose: () => model.dispose(),
+  };
+}
+type Program = ReturnType<typeof program>;
+
+const interval = (max: number, min: number) => ({ lower: Math.max(0, Math.ceil(min - EPS)), upper: Math.floor(max + EPS) }); // not −0
+
+/**
+ * The exact interval of column j over the whole system, or null when it spans
+ * at least k. Every optimum found is a feasible point and widens what was seen.
+ */
+function bounds(whole: Program, j: number, seen: Seen, result: AuditResult): Omit<Narrowed, 'cell'> | null {
+  const widen = (x: Float64Array) => x.forEach((v, c) => ((seen.lo[c] = Math.min(seen.lo[c]!, v)), (seen.hi[c] = Math.max(seen.hi[c]!, v))));
+  const max = whole.optimum(j, 'max', result);
+  if (max.value === Infinity) return null;
+  widen(max.x);
+  if (seen.hi[j]! - seen.lo[j]! >= seen.k) return null;
+  const min = whole.optimum(j, 'min', result);
+  widen(min.x);
+  const found = interval(max.value, min.value);
+  return found.upper - found.lower < seen.k ? found : null;
+}
+
+/**
+ * Rows within a number of steps of a column (column → its rows → their
+ * columns → …), over one system whose values are all known.
+ */
+class Neighbourhoods {
+  readonly rowsOf: number[][];
+  constructor(
+    readonly rows: readonly Row[],
+    n: number,
+    readonly value: (j: number) => number,
+  ) {
+    this.rowsOf = Array.from({ length: n }, () => []);
+    rows.forEach((r, i) => r.cols.forEach((c) => this.rowsOf[c]!.push(i)));
+  }
+
+  /** Columns of the rows within `radius` steps of j, those rows, and the rows beyond that also touch the columns. */
+  around(j: number, radius: number, limit: number): { cols: number[]; inner: number[]; boundary: number[] } | null {
+    const cols = new Set([j]);
+    const rows = new Set<number>();
+    let frontier = [j];
+    for (let step = 0; step < radius && frontier.length > 0; step++) {
+      const next: number[] = [];
+      for (const c of frontier)
+        for (const r of this.rowsOf[c]!) {
+          if (rows.has(r)) continue;
+          rows.add(r);
+          for (const d of this.rows[r]!.cols) if (!cols.has(d)) (cols.add(d), next.push(d));
+        }
+      if (cols.size > limit) return null;
+      frontier = next;
+    }
+    const boundary = new Set<number>();
+    for (const c of frontier) for (const r of this.rowsOf[c]!) if (!rows.has(r)) boundary.add(r);
+    return { cols: [...cols], inner: [...rows], boundary: [...boundary] };
+  }
+}
+
+/**
+ * Decides a cell of a large system in growing neighbourhoods, each far cheaper
+ * than a program over thousands of unknowns. Two programs bracket the whole
+ * system's:
+ *  - relaxed: only the rows inside the neighbourhood. An attacker can use just
+ *    these, so if its interval is narrower than k the cell is narrowed (to at
+ *    most that interval; the whole system may narrow it further).
+ *  - restricted: the neighbourhood's unknowns free, every other unknown fixed at
+ *    its value, so every row touching the neighbourhood holds. Its points are
+ *    feasible for the whole system: if they span k, the cell is protected.
+ * Returns 'protected', a narrowed interval, or null when the neighbourhood
+ * outgrew `limit` undecided (the caller solves the whole system).
+ */
+function localBounds(
+  j: number,
+  near: Neighbourhoods,
+  highs: Highs,
+  seen: Seen & { limit: number },
+  result: AuditResult,
+): 'protected' | Omit<Narrowed, 'cell'> | null {
+  for (let radius = 2; ; radius++) {
+    const hood = near.around(j, radius, seen.limit);
+    if (!hood) return null;
+    const local = new Map(hood.cols.map((c, i) => [c, i]));
+    const rows = [...hood.inner, ...hood.boundary].map((r) => {
+      const row = near.rows[r]!;
+      const out: Row = { cols: [], coefs: [], rhs: row.rhs };
+      row.cols.forEach((c, i) => {
+        const at = local.get(c);
+        if (at === undefined) out.rhs -= row.coefs[i]! * near.value(c);
+        else (out.cols.push(at), out.coefs.push(row.coefs[i]!));
+      });
+      return out;
+    });
+    const p = program(highs, rows, hood.cols.length);
+    try {
+      const me = local.get(j)!;
+      const free = (b: number) => p.model.changeRowBounds(hood.inner.length + b, -highs.infinity, highs.infinity);
+      const held = (b: number) => p.model.changeRowBounds(hood.inner.length + b, rows[hood.inner.length + b]!.rhs, rows[hood.inner.length + b]!.rhs);
+      hood.boundary.forEach((_, b) => free(b));
+      const max = p.optimum(me, 'max', result).value;
+      if (max !== Infinity) {
+        const outer = interval(max, p.optimum(me, 'min', result).value);
+        if (outer.upper - outer.lower < seen.k) return outer;
+      }
+      if (hood.boundary.length === 0) return 'protected'; // the neighbourhood is the whole system
+      hood.boundary.forEach((_, b) => held(b));
+      const widen = (x: Float64Array) =>
+        x.forEach((v, i) => {
+          const c = hood.cols[i]!;
+          seen.lo[c] = Math.min(seen.lo[c]!, v);
+          seen.hi[c] = Math.max(seen.hi[c]!, v);
+        });
+      const top = p.optimum(me, 'max', result);
+      if (top.value === Infinity) return 'protected'; // a feasible ray through the cell
+      widen(top.x);
+      if (seen.hi[j]! - seen.lo[j]! >= seen.k) return 'protected';
+      widen(p.optimum(me, 'min', result).x);
+      if (seen.hi[j]! - seen.lo[j]! >= seen.k) return 'protected';
+    } finally {
+      p.dispose();
+    }
+  }
+}
+

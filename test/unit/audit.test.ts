@@ -46,6 +46,7 @@ describe('auditSuppression', () => {
       audited: 2,
       solves: 4,
       largest: 6,
+      local: 0,
     });
   });
 
@@ -87,6 +88,67 @@ describe('auditSuppression', () => {
       minCount: k,
     });
     expect(result.narrowed).toEqual(narrowed);
+  });
+});
+
+/**
+ * A city of 4 Stadtteile of 6 Quartiere each. Every area has a total and two
+ * dimensions of 4 categories that sum to it; every Stadtteil's and the city's
+ * cells are the sums of their children's. Quartier counts 0–3 per category from
+ * a seeded generator (mulberry32), so the group rule hides many cells and the
+ * hidden cells of a Stadtteil form one system.
+ */
+function city(seed: number) {
+  let s = seed >>> 0;
+  const next = (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+  const areas = 1 + 4 + 24;
+  const parentOf = (a: number) => (a === 0 ? -1 : a <= 4 ? 0 : 1 + Math.floor((a - 5) / 6));
+  const cell = (a: number, slot: number) => a * 9 + slot; // slot 0 the total, 1–4 the first dimension, 5–8 the second
+  const values = new Array<number>(areas * 9).fill(0);
+  for (let a = 5; a < areas; a++) {
+    let total = 0;
+    for (let c = 1; c <= 4; c++) total += values[cell(a, c)] = next(4);
+    values[cell(a, 0)] = total;
+    for (let i = 0; i < total; i++) values[cell(a, 5 + next(4))]!++;
+  }
+  for (let a = areas - 1; a > 0; a--) for (let slot = 0; slot < 9; slot++) values[cell(parentOf(a), slot)]! += values[cell(a, slot)]!;
+  const equations: number[][] = [];
+  for (let a = 0; a < areas; a++) {
+    equations.push([cell(a, 0), cell(a, 1), cell(a, 2), cell(a, 3), cell(a, 4)]);
+    equations.push([cell(a, 0), cell(a, 5), cell(a, 6), cell(a, 7), cell(a, 8)]);
+    const children = [...Array(areas).keys()].filter((c) => parentOf(c) === a);
+    if (children.length > 0) for (let slot = 0; slot < 9; slot++) equations.push([cell(a, slot), ...children.map((c) => cell(c, slot))]);
+  }
+  return { values, equations };
+}
+
+describe('auditSuppression in neighbourhoods', () => {
+  // seed → cells the whole systems narrow, cells decided in neighbourhoods of at most 12 unknowns.
+  // Seed 10 has a cell (156, in [1, 3]) that its neighbourhood's relations alone narrow.
+  it.each([
+    [1, 2, 3],
+    [3, 1, 9],
+    [6, 4, 6],
+    [10, 3, 3],
+  ])('seed %i: neighbourhoods narrow the same cells as the whole systems', async (seed, narrowed, local) => {
+    const { values: vals, equations: eqs } = city(seed);
+    const status = suppressCells(vals, eqs, k);
+    const whole = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: Infinity });
+    const near = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: 12 });
+    expect(whole.narrowed).toHaveLength(narrowed);
+    expect([whole.local, near.local]).toEqual([0, local]);
+    expect(near.narrowed.map((n) => n.cell)).toEqual(whole.narrowed.map((n) => n.cell));
+    // A neighbourhood's interval contains the tightest one.
+    near.narrowed.forEach((n, i) => {
+      expect(n.lower).toBeLessThanOrEqual(whole.narrowed[i]!.lower);
+      expect(n.upper).toBeGreaterThanOrEqual(whole.narrowed[i]!.upper);
+    });
   });
 });
 
