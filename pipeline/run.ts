@@ -4,7 +4,7 @@ import path from 'node:path';
 import { columns, connectionLost, type Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { faultPoint, withStatementFaults } from '../core/fault.ts';
-import { log as defaultLog, step, type Logger } from '../core/log.ts';
+import { log as defaultLog, progress, step, type Logger } from '../core/log.ts';
 import { aggregateCounts, ORIGIN_LEVEL } from './aggregate/aggregate.ts';
 import { aggregateContext, contextPartitions } from './aggregate/context.ts';
 import { buildRecordFacts } from './aggregate/facts.ts';
@@ -20,7 +20,8 @@ import { loadRecords, type Account } from './geocode/records.ts';
 import type { Job } from './job.ts';
 import { deriveOutputs } from './protect/derive.ts';
 import { suppressCells } from './protect/suppress.ts';
-import { buildTable, cellKey, type AreaNode, type CountRow } from './protect/table.ts';
+import { protectJointly } from './protect/audit.ts';
+import { buildTable, cellKey, type AreaNode, type CellTable, type CountRow } from './protect/table.ts';
 import { publish } from './publish/publish.ts';
 import { readBoundaries } from './read/boundaries.ts';
 import { readGazetteer } from './read/gazetteer.ts';
@@ -58,7 +59,15 @@ export interface RunReport {
   /** Offers are public information: names of unplaced offers may appear here. */
   offers: { published: number; unplaced: OffersRead['unplaced'] } | null;
   /** Count cells and how many were hidden; indicator values and how many were withheld, by reason. */
-  suppression: { cells: number; hiddenCells: number; values: number; suppressed: number; byReason: Record<string, number> };
+  suppression: {
+    cells: number;
+    hiddenCells: number;
+    values: number;
+    suppressed: number;
+    byReason: Record<string, number>;
+    /** The joint audit: cells the group rule left narrower than k, cells hidden for them, rounds, linear programs. */
+    joint: { narrowedAtFirst: number; added: number; rounds: number; solves: number };
+  };
   timingsMs: Record<string, number>;
   quarantineFile: string;
 }
@@ -238,7 +247,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     });
 
     const indicators = [...pupil, ...context.definitions];
-    const { outputs, table, status } = await timed('aggregate', 'Aggregate and protect', async () => {
+    const { table, groupwise } = await timed('aggregate', 'Aggregate and protect', async () => {
       const rows = [
         ...(await aggregateCounts(
           db,
@@ -256,21 +265,50 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         sparse: (m) => m.startsWith('school:'),
         groups: schoolGroups(rows, levels[0]!.level),
       });
-      const status = suppressCells(
+      const groupwise = suppressCells(
         table.cells.map((c) => c.count),
         table.groups,
         job.disclosure.minCount,
-        { fixed: (i) => table.cells[i]!.residual === true },
+        { fixed: residual(table) },
       );
-      const outputs = deriveOutputs(table, status, {
-        indicators,
-        dimensions: dims,
-        disclosure: job.disclosure,
-        levels: new Set(levels.map((l) => l.level)),
-        originLevel: ORIGIN_LEVEL,
-        schoolLevel: SCHOOL_LEVEL,
+      return { table, groupwise };
+    });
+    // bench/audit.mts reads this dump (counts of the table: a local file, like the quarantine).
+    if (process.env.QM_AUDIT_DUMP)
+      fs.writeFileSync(
+        process.env.QM_AUDIT_DUMP,
+        JSON.stringify({
+          values: table.cells.map((c) => c.count),
+          equations: table.equations,
+          fixed: table.cells.flatMap((c, i) => (c.residual ? [i] : [])),
+          groupwise,
+          k: job.disclosure.minCount,
+        }),
+        { mode: 0o600 },
+      );
+    const joint = await timed('audit', 'Joint disclosure audit', () => {
+      let bar: ReturnType<typeof progress> | undefined;
+      let barRound = 0;
+      return protectJointly(groupwise, {
+        values: table.cells.map((c) => c.count),
+        groups: table.groups,
+        equations: table.equations,
+        fixed: residual(table),
+        minCount: job.disclosure.minCount,
+        onProgress: (round, done, total) => {
+          if (round !== barRound) ((bar = progress(`  round ${round}: cells below k`, total, out)), (barRound = round));
+          bar!.tick(done);
+        },
       });
-      return { outputs, table, status };
+    });
+    const status = joint.status;
+    const outputs = deriveOutputs(table, status, {
+      indicators,
+      dimensions: dims,
+      disclosure: job.disclosure,
+      levels: new Set(levels.map((l) => l.level)),
+      originLevel: ORIGIN_LEVEL,
+      schoolLevel: SCHOOL_LEVEL,
     });
     const byReason: Record<string, number> = {};
     for (const v of outputs.values) if (v.reason) byReason[v.reason] = (byReason[v.reason] ?? 0) + 1;
@@ -319,6 +357,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
       suppression: {
         cells: table.cells.length,
         hiddenCells,
+        joint: { narrowedAtFirst: joint.narrowedAtFirst, added: joint.added, rounds: joint.rounds, solves: joint.solves },
         values: outputs.values.length,
         suppressed: outputs.values.filter((v) => v.suppressed).length,
         byReason,
@@ -368,6 +407,9 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
 
 /** Level name of the per-school totals in the count table. */
 const SCHOOL_LEVEL = '@schule';
+
+/** Residual cells (a whole minus its parts) are never published and never hidden to protect others. */
+const residual = (table: CellTable) => (i: number) => table.cells[i]!.residual === true;
 
 /** All pupils of each school in the valid records, whether resident, Einpendler or unmatched. */
 async function schoolTotals(db: Database): Promise<CountRow[]> {
@@ -440,7 +482,8 @@ export function summarise(r: RunReport): string {
   );
   lines.push(
     `Disclosure control: ${r.suppression.hiddenCells} of ${r.suppression.cells} count cells hidden; ` +
-      `${r.suppression.suppressed} of ${r.suppression.values} indicator values withheld`,
+      `${r.suppression.suppressed} of ${r.suppression.values} indicator values withheld; ` +
+      `the joint audit hid ${r.suppression.joint.added} more for ${r.suppression.joint.narrowedAtFirst} cells the group rule left narrower than k`,
   );
   lines.push(
     `Match rate per Schuljahr: ${Object.entries(r.matchRateBySchuljahr)

@@ -144,19 +144,18 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
     const n = system.cells.length;
     result.largest = Math.max(result.largest, n);
     const col = new Map(system.cells.map((c, j) => [c, j]));
-    // Inner bounds from every feasible point seen so far, starting with the values when known:
-    // a cell already seen spanning k needs no program of its own.
-    const lo = system.cells.map((c) => values[c] ?? Infinity);
-    const hi = system.cells.map((c) => values[c] ?? -Infinity);
-    const spans = (j: number) => hi[j]! - lo[j]! >= k;
     const rows = system.rows.map((r) => ({ cols: r.cols.map((c) => col.get(c)!), coefs: r.coefs, rhs: r.rhs }));
-    // Neighbourhoods need every value: the restricted program fixes the cells outside at theirs.
-    const local =
-      system.cells.every((c) => values[c] !== null) && n > limit
-        ? new Neighbourhoods(rows, n, (j) => values[system.cells[j]!]!)
-        : null;
     let whole: Program | null = null;
     try {
+      // A feasible point: the values, or when they are unknown the solver's first.
+      let point = system.cells.map((c) => values[c]);
+      if (point.some((v) => v === null)) point = [...(whole = program(highs, rows, n)).feasible(result)];
+      const value = (j: number) => point[j]!;
+      // Inner bounds from every feasible point seen so far: a cell seen spanning k needs no program of its own.
+      const lo = system.cells.map((_, j) => value(j));
+      const hi = [...lo];
+      const spans = (j: number) => hi[j]! - lo[j]! >= k;
+      const local = n > limit ? new Neighbourhoods(rows, n, value) : null;
       for (const cell of audited) {
         const j = col.get(cell)!;
         if (spans(j)) continue;
@@ -320,6 +319,14 @@ function program(highs: Highs, rows: readonly Row[], n: number, rhs = rows.map((
         throw new Error(`disclosure audit: the solver ended with status ${modelStatus}`);
       return { value: x[j]!, x };
     },
+    /** Some point that satisfies every row (no objective). */
+    feasible(result: AuditResult): Float64Array {
+      const { modelStatus } = model.run();
+      result.solves++;
+      if (modelStatus !== highs.constants.modelStatus.optimal)
+        throw new Error(`disclosure audit: the relations have no solution (solver status ${modelStatus})`);
+      return model.getSolution().colValue;
+    },
     dispose: () => model.dispose(),
   };
 }
@@ -332,7 +339,8 @@ const interval = (max: number, min: number) => ({ lower: Math.max(0, Math.ceil(m
  * at least k. Every optimum found is a feasible point and widens what was seen.
  */
 function bounds(whole: Program, j: number, seen: Seen, result: AuditResult): Omit<Narrowed, 'cell'> | null {
-  const widen = (x: Float64Array) => x.forEach((v, c) => ((seen.lo[c] = Math.min(seen.lo[c]!, v)), (seen.hi[c] = Math.max(seen.hi[c]!, v))));
+  const widen = (x: Float64Array) =>
+    x.forEach((v, c) => ((seen.lo[c] = Math.min(seen.lo[c]!, v)), (seen.hi[c] = Math.max(seen.hi[c]!, v))));
   const max = whole.optimum(j, 'max', result);
   if (max.value === Infinity) return null;
   widen(max.x);
@@ -418,7 +426,8 @@ function localBounds(
     try {
       const me = local.get(j)!;
       const free = (b: number) => p.model.changeRowBounds(hood.inner.length + b, -highs.infinity, highs.infinity);
-      const held = (b: number) => p.model.changeRowBounds(hood.inner.length + b, rows[hood.inner.length + b]!.rhs, rows[hood.inner.length + b]!.rhs);
+      const held = (b: number) =>
+        p.model.changeRowBounds(hood.inner.length + b, rows[hood.inner.length + b]!.rhs, rows[hood.inner.length + b]!.rhs);
       hood.boundary.forEach((_, b) => free(b));
       const max = p.optimum(me, 'max', result).value;
       if (max !== Infinity) {
@@ -444,4 +453,3 @@ function localBounds(
     }
   }
 }
-
