@@ -19,9 +19,9 @@
  * (measured on the demo: the whole city's pupil count ended up hidden). A group
  * whose non-zero cells are all hidden and still sum to less than k stays so: no
  * cell of it can be recovered by subtraction, only related to the others.
- * This is the usual group-wise heuristic. `protectJointly` (audit.ts) checks all
- * groups at once as a linear program and extends the pattern where they narrow a
- * hidden cell; it is not yet part of the run (its cost, see docs/benchmarks.md).
+ * This is the usual group-wise heuristic; `protectJointly` (audit.ts) then checks
+ * all groups at once as a linear program and extends the pattern where they
+ * narrow a hidden cell.
  */
 export interface Disclosure {
   /** k: smallest count that may be published (counts 1…k−1 are suppressed). */

@@ -92,12 +92,12 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] breakdowns, flow
       UNION ALL
       SELECT v.level, v.area_id, a.parent_id, v.schuljahr, 'pupils', v.suppressed
       FROM published.indicator_values v JOIN published.areas a USING (level, area_id) WHERE v.indicator_id = 'schueler_insgesamt'`);
-    type Group = { hidden: number; hiddenSum: number; visibleNonZero: number; whole: number; parts: number };
+    type Group = { hidden: number; hiddenSum: number; visibleNonZero: number; whole: number; parts: number; wholeHidden: boolean };
     const groups = new Map<string, Group>();
     const add = (key: string, r: (typeof rows)[number], role: 'whole' | 'part') => {
-      const g = groups.get(key) ?? { hidden: 0, hiddenSum: 0, visibleNonZero: 0, whole: 0, parts: 0 };
+      const g = groups.get(key) ?? { hidden: 0, hiddenSum: 0, visibleNonZero: 0, whole: 0, parts: 0, wholeHidden: false };
       const n = truth.get(`${r.level}|${r.area_id}|${r.schuljahr}|${r.measure}`) ?? 0;
-      if (role === 'whole') g.whole = n;
+      if (role === 'whole') ((g.whole = n), (g.wholeHidden = r.suppressed));
       else g.parts += n;
       if (r.suppressed) {
         g.hidden++;
@@ -119,10 +119,12 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] breakdowns, flow
       const childLevel = levels.find((l) => l.parent_level === r.level)?.level;
       if (childLevel) add(`sib|${childLevel}|${r.area_id}|${r.schuljahr}|${r.measure}`, r, 'whole');
     }
-    // What the children do not cover (records unassigned on the finer level) is derivable by subtraction: small ones count as hidden.
+    // What the children do not cover (records unassigned on the finer level) is never published. While the whole is
+    // published it is derivable by subtraction, so a small one counts as hidden; once the whole is hidden it is not
+    // derivable and is one more unknown of the group, whatever its size.
     for (const g of groups.values()) {
       const rest = g.whole - g.parts;
-      if (rest > 0 && rest < K) {
+      if (rest > 0 && (rest < K || g.wholeHidden)) {
         g.hidden++;
         g.hiddenSum += rest;
       }
