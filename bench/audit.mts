@@ -16,6 +16,7 @@ const r = await auditSuppression({
   equations: d.equations,
   unpublished: (i) => fixed.has(i),
   minCount: d.k,
+  localLimit: process.env.LIMIT ? Number(process.env.LIMIT) : undefined,
   onProgress: (done, total) => {
     const now = Date.now();
     if (now - last > 300) slow.push(`  system ending at ${done}/${total}: ${now - last} ms`);

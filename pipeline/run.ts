@@ -279,6 +279,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         process.env.QM_AUDIT_DUMP,
         JSON.stringify({
           values: table.cells.map((c) => c.count),
+          groups: table.groups,
           equations: table.equations,
           fixed: table.cells.flatMap((c, i) => (c.residual ? [i] : [])),
           groupwise,

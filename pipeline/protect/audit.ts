@@ -146,6 +146,8 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
     const col = new Map(system.cells.map((c, j) => [c, j]));
     const rows = system.rows.map((r) => ({ cols: r.cols.map((c) => col.get(c)!), coefs: r.coefs, rhs: r.rhs }));
     let whole: Program | null = null;
+    // Assigned inside a closure, which TypeScript's narrowing does not see.
+    let primal = null as Program | null;
     try {
       // A feasible point: the values, or when they are unknown the solver's first.
       let point = system.cells.map((c) => values[c]);
@@ -166,11 +168,12 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
           continue;
         }
         whole ??= program(highs, rows, n);
-        const interval = bounds(whole, j, { lo, hi, k }, result);
+        const interval = bounds(whole, () => (primal ??= program(highs, rows, n, true)), j, { lo, hi, k }, result);
         if (interval) result.narrowed.push({ cell, ...interval });
       }
     } finally {
       whole?.dispose();
+      primal?.dispose();
     }
     input.onProgress?.((done += audited.length), total);
   }
@@ -271,6 +274,8 @@ function nearestCandidate(cell: number, status: readonly CellStatus[], o: JointO
 }
 
 const LOCAL_LIMIT = 400;
+/** HiGHS's kSimplexStrategyPrimal (the package types the option with an enum it does not export). */
+const PRIMAL_SIMPLEX = 4;
 /** Rounding of a relaxation's optimum to the integer bound it implies. */
 const EPS = 1e-6;
 
@@ -283,7 +288,8 @@ interface Seen {
 }
 
 /** One linear program over some unknowns, every objective "this one cell", warm-started from the last. */
-function program(highs: Highs, rows: readonly Row[], n: number, rhs = rows.map((r) => r.rhs)) {
+function program(highs: Highs, rows: readonly Row[], n: number, primal = false) {
+  const rhs = rows.map((r) => r.rhs);
   const starts = [0];
   const indices: number[] = [];
   const coefs: number[] = [];
@@ -301,7 +307,10 @@ function program(highs: Highs, rows: readonly Row[], n: number, rhs = rows.map((
     rowUpper: rhs,
     matrix: { format: 'csr', numRows: rows.length, numCols: n, starts, indices, values: coefs },
   });
-  model.options.set({ output_flag: false });
+  // Only the objective changes between programs, so the last optimum is still feasible and the primal simplex
+  // goes on from it; the dual simplex has to regain dual feasibility first (see `bounds`).
+  type Options = Parameters<typeof model.options.set>[0];
+  model.options.set((primal ? { output_flag: false, simplex_strategy: PRIMAL_SIMPLEX } : { output_flag: false }) as Options);
   const { maximize, minimize } = highs.constants.objectiveSense;
   return {
     model,
@@ -337,15 +346,20 @@ const interval = (max: number, min: number) => ({ lower: Math.max(0, Math.ceil(m
 /**
  * The exact interval of column j over the whole system, or null when it spans
  * at least k. Every optimum found is a feasible point and widens what was seen.
+ * Two programs over the same rows: the maximum comes from `far` (the default dual
+ * simplex, whose optimum lands far from the last one and so widens many cells at
+ * once), the minimum from `near` (the primal simplex, which goes on from its last
+ * optimum; measured on the demo tables about 7× faster per program, but its
+ * points widen little).
  */
-function bounds(whole: Program, j: number, seen: Seen, result: AuditResult): Omit<Narrowed, 'cell'> | null {
+function bounds(far: Program, near: () => Program, j: number, seen: Seen, result: AuditResult): Omit<Narrowed, 'cell'> | null {
   const widen = (x: Float64Array) =>
     x.forEach((v, c) => ((seen.lo[c] = Math.min(seen.lo[c]!, v)), (seen.hi[c] = Math.max(seen.hi[c]!, v))));
-  const max = whole.optimum(j, 'max', result);
+  const max = far.optimum(j, 'max', result);
   if (max.value === Infinity) return null;
   widen(max.x);
   if (seen.hi[j]! - seen.lo[j]! >= seen.k) return null;
-  const min = whole.optimum(j, 'min', result);
+  const min = near().optimum(j, 'min', result);
   widen(min.x);
   const found = interval(max.value, min.value);
   return found.upper - found.lower < seen.k ? found : null;
