@@ -15,8 +15,8 @@ import { killAtEach, runCli, samplePoints, serverView, tracePoints, writeJobs, t
  * (the embedded copy; PostgreSQL staging tables with the raw records and the run
  * marked running). The kills are chained: each killed run starts on what the
  * previous one left, so reaching its own kill point shows that the next run works;
- * a last run without a kill publishes. A tiny Musterstadt (300 pupils a year)
- * keeps this short.
+ * a last run without a kill publishes. A tiny Musterstadt (300 pupils a year,
+ * two levels: `writeJobs`) keeps this short.
  */
 describe.each(engines())('[$name] pipeline run killed with SIGKILL', (engine) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-faults-'));
