@@ -57,10 +57,9 @@ export interface AuditInput {
 }
 
 /**
- * A cell the published numbers confine to [lower, upper], narrower than k. In
- * systems up to `localLimit` unknowns the interval is the tightest; in larger
- * ones it is what the relations near the cell imply, which contains the
- * tightest.
+ * A cell the published numbers confine to [lower, upper], narrower than k: the
+ * tightest such interval, unless a neighbourhood decided the cell (`local`);
+ * then what the relations near the cell imply, which contains the tightest.
  */
 export interface Narrowed {
   cell: number;
@@ -168,8 +167,8 @@ export async function auditSuppression(input: AuditInput): Promise<AuditResult> 
           continue;
         }
         whole ??= program(highs, rows, n);
-        const interval = bounds(whole, () => (primal ??= program(highs, rows, n, true)), j, { lo, hi, k }, result);
-        if (interval) result.narrowed.push({ cell, ...interval });
+        const found = bounds(whole, () => (primal ??= program(highs, rows, n, true)), j, { lo, hi, k }, result);
+        if (found) result.narrowed.push({ cell, ...found });
       }
     } finally {
       whole?.dispose();
@@ -422,6 +421,8 @@ function localBounds(
   seen: Seen & { limit: number },
   result: AuditResult,
 ): 'protected' | Omit<Narrowed, 'cell'> | null {
+  // Radius 1 (the cell's own rows) decided no cell on the demo tables; radius 2 holds those rows too, so its
+  // relaxed program narrows at least as much.
   for (let radius = 2; ; radius++) {
     const hood = near.around(j, radius, seen.limit);
     if (!hood) return null;
