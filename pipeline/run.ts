@@ -279,6 +279,8 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         process.env.QM_AUDIT_DUMP,
         JSON.stringify({
           values: table.cells.map((c) => c.count),
+          // Which cell is which, for reading a result (level, area, Schuljahr, measure).
+          labels: table.cells.map((c) => `${c.level} ${c.areaId} ${c.schuljahr} ${c.measure}`),
           groups: table.groups,
           equations: table.equations,
           fixed: table.cells.flatMap((c, i) => (c.residual ? [i] : [])),

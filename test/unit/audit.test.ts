@@ -50,6 +50,21 @@ describe('auditSuppression', () => {
     });
   });
 
+  it('names the published cells a narrowed interval rests on; hiding one that no published sum gives away frees it', async () => {
+    const result = await auditSuppression({ values, status: groupwise, equations, minCount: k, bounding: true });
+    // x0 + x4 = 2 follows from r0 (x1), c2 (x8) and r1 (x3) with their totals 11, 15 and 8;
+    // of those the grand total recovers the row and column totals 11 (r2), 12 (c0) and 13 (c1) when hidden alone.
+    expect(result.narrowed).toEqual([
+      { cell: 0, lower: 0, upper: 2, bounding: [1, 3, 8, 11, 12, 13] },
+      { cell: 4, lower: 0, upper: 2, bounding: [1, 3, 8, 11, 12, 13] },
+    ]);
+    const after = async (hidden: number) => {
+      const status = groupwise.map((s, i) => (i === hidden ? 'secondary' : s));
+      return (await auditSuppression({ values, status, equations, minCount: k })).narrowed.map((n) => n.cell);
+    };
+    expect(await Promise.all([1, 3, 8, 11, 12, 13].map(after))).toEqual([[], [], [], [0, 4], [0, 4], [0, 4]]);
+  });
+
   it('audits only the cells it is given, and reports progress per system', async () => {
     const progress: [number, number][] = [];
     const result = await auditSuppression({
@@ -153,7 +168,7 @@ describe('auditSuppression in neighbourhoods', () => {
 });
 
 describe('protectJointly', () => {
-  it('hides the smallest published cell of a narrowed cell’s sums until the audit finds nothing', async () => {
+  it('hides a published cell that a narrowed cell’s bounds rest on until the audit finds nothing', async () => {
     const rounds: number[] = [];
     const result = await protectJointly(groupwise, {
       values,
@@ -163,12 +178,25 @@ describe('protectJointly', () => {
       minCount: k,
       onProgress: (round) => rounds.push(round),
     });
-    // Cell 0: the smallest published cell of r0 and c0 is x3 = 4; cell 4, with x3 now
-    // hidden: x1 = 6 in c1. Round 2 audits 0 and 4 again and finds them open.
-    expect(pattern(result.status)).toBe('pssspsss--------');
-    expect(result).toMatchObject({ narrowedAtFirst: 2, added: 2, rounds: 2, solves: 6 });
+    // Cells 0 and 4 rest on x1 = 6, x3 = 4 and x8 = 8 (and on totals that the grand
+    // total would give away again). Cell 0 hides the smallest, x3; cell 4 rests on it
+    // too and waits. Round 2 audits 0 and 4 again and finds them open.
+    expect(pattern(result.status)).toBe('p-sspsss--------');
+    expect(result).toMatchObject({ narrowedAtFirst: 2, added: 1, rounds: 2, solves: 6 });
     expect(rounds).toEqual([1, 2]);
     const again = await auditSuppression({ values, status: result.status, equations, minCount: k });
+    expect(again.narrowed).toEqual([]);
+  });
+
+  it.each([1, 3, 6, 10])('seed %i: on a city table the pattern only grows and a full audit afterwards finds nothing', async (seed) => {
+    const { values: vals, equations: eqs } = city(seed);
+    const status = suppressCells(vals, eqs, k);
+    const result = await protectJointly(status, { values: vals, groups: eqs, equations: eqs, fixed: () => false, minCount: k });
+    expect(result.narrowedAtFirst).toBeGreaterThan(0);
+    expect(status.filter((s, i) => s && !result.status[i])).toEqual([]);
+    expect(result.added).toBe(result.status.filter((s, i) => s && !status[i]).length);
+    // Every cell below k, not only those a round narrowed before.
+    const again = await auditSuppression({ values: vals, status: result.status, equations: eqs, minCount: k, localLimit: Infinity });
     expect(again.narrowed).toEqual([]);
   });
 
