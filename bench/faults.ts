@@ -1,14 +1,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freshTarget, killAtEach, runCli, serverView, tracePoints, writeJobs, type Target } from '../test/helpers/faults.ts';
+import pg from 'pg';
+import {
+  freshTarget,
+  killAtEach,
+  leftoverDirs,
+  pgStagedRecords,
+  runCli,
+  serverView,
+  tracePoints,
+  writeJobs,
+  type Target,
+} from '../test/helpers/faults.ts';
 import { machine } from './lib.ts';
 
 /**
  * The long form of test/db/faults.test.ts: a pipeline run killed with SIGKILL at
  * every fault point it passes, on PGlite and (with BENCH_DATABASE_URL, a database
- * the benchmark may drop and recreate) on PostgreSQL, with the same checks after
- * every kill. Prints a Markdown table for docs/benchmarks.md.
+ * whose schemas the benchmark may drop; created when missing) on PostgreSQL, with
+ * the same checks after every kill. Prints a Markdown table for docs/benchmarks.md,
+ * a row as soon as an engine is done.
  *
  *   npm run bench:faults [-- <pupils per year, default 2500>]
  */
@@ -17,9 +29,13 @@ const pupilsPerYear = Number(process.argv[2] ?? 2500);
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-bench-faults-'));
   const jobs = writeJobs(dir, pupilsPerYear);
-  const lines = [`Machine: ${machine()}; Musterstadt with ${pupilsPerYear} pupils a year`, ''];
-  lines.push('| engine | points | killed | showed A / B after the kill | leftovers cleared | median s per kill + check | final run |');
-  lines.push('|---|---|---|---|---|---|---|');
+  const print = (line: string) => process.stdout.write(line + '\n');
+  print(`Machine: ${machine()}; Musterstadt with ${pupilsPerYear} pupils a year\n`);
+  print(
+    '| engine | points | killed | showed A / B after the kill | kills that left something | median s per kill + check | final run | left after it |',
+  );
+  print('|---|---|---|---|---|---|---|---|');
+  if (process.env.BENCH_DATABASE_URL) await createDatabase(process.env.BENCH_DATABASE_URL);
   const engines: Target['engine'][] = process.env.BENCH_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   for (const engine of engines) {
     const target = await freshTarget(engine, dir, process.env.BENCH_DATABASE_URL);
@@ -38,12 +54,27 @@ async function main() {
     const ms = outcomes.map((o) => o.ms).sort((x, y) => x - y);
     const shownA = outcomes.filter((o) => o.shown === 'A').length;
     const left = outcomes.filter((o) => o.left.length > 0 || o.stagedRecords > 0).length;
-    lines.push(
-      `| ${engine} | ${points.length} | ${outcomes.length} | ${shownA} / ${outcomes.length - shownA} | ${left} of ${outcomes.length} left something; all cleared | ${(ms[Math.floor(ms.length / 2)]! / 1000).toFixed(1)} | ${final} |`,
+    // What the final run left behind: copies of the data directory, staged records (keepStaging is off).
+    const after = [...leftoverDirs(target), ...(target.databaseUrl && (await pgStagedRecords(target.databaseUrl)) > 0 ? ['staging'] : [])];
+    print(
+      `| ${engine} | ${points.length} | ${outcomes.length} | ${shownA} / ${outcomes.length - shownA} | ${left} of ${outcomes.length} | ${(ms[Math.floor(ms.length / 2)]! / 1000).toFixed(1)} | ${final} | ${after.join(', ') || 'nothing'} |`,
     );
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function createDatabase(url: string) {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 main().catch((err) => {
