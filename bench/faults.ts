@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import {
   freshTarget,
   killAtEach,
@@ -13,13 +12,13 @@ import {
   writeJobs,
   type Target,
 } from '../test/helpers/faults.ts';
-import { machine } from './lib.ts';
+import { freshDatabase, machine } from './lib.ts';
 
 /**
  * The long form of test/db/faults.test.ts: a pipeline run killed with SIGKILL at
- * every fault point it passes, on PGlite and (with BENCH_DATABASE_URL, a database
- * whose schemas the benchmark may drop; created when missing) on PostgreSQL, with
- * the same checks after every kill. Prints a Markdown table for docs/benchmarks.md,
+ * every fault point it passes, on PGlite and (with BENCH_DATABASE_URL, as for
+ * bench:pipeline a connection that may create databases: the run gets a new one,
+ * dropped at the end) on PostgreSQL, with the same checks after every kill. Prints a Markdown table for docs/benchmarks.md,
  * a row as soon as an engine is done.
  *
  *   npm run bench:faults [-- <pupils per year, default 2500>]
@@ -35,10 +34,10 @@ async function main() {
     '| engine | points | killed | showed A / B after the kill | kills that left something | median s per kill + check | final run | left after it |',
   );
   print('|---|---|---|---|---|---|---|---|');
-  if (process.env.BENCH_DATABASE_URL) await createDatabase(process.env.BENCH_DATABASE_URL);
-  const engines: Target['engine'][] = process.env.BENCH_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  const pgDb = process.env.BENCH_DATABASE_URL ? await freshDatabase(process.env.BENCH_DATABASE_URL) : null;
+  const engines: Target['engine'][] = pgDb ? ['pglite', 'postgres'] : ['pglite'];
   for (const engine of engines) {
-    const target = await freshTarget(engine, dir, process.env.BENCH_DATABASE_URL);
+    const target = await freshTarget(engine, dir, pgDb?.url);
     const points = tracePoints(target, jobs.b, path.join(dir, `trace-${engine}.txt`));
     const b = await serverView(target);
     if (runCli(target, jobs.a).status !== 0) throw new Error('publishing A failed');
@@ -61,20 +60,7 @@ async function main() {
     );
   }
   fs.rmSync(dir, { recursive: true, force: true });
-}
-
-async function createDatabase(url: string) {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-  } finally {
-    await client.end();
-  }
+  await pgDb?.drop();
 }
 
 main().catch((err) => {

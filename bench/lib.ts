@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../core/db/open.ts';
 import { DEMO_JOB, writeMusterstadt } from '../fixtures/musterstadt/index.ts';
 import { loadJob } from '../pipeline/job.ts';
@@ -47,4 +48,28 @@ export async function demoDatabase(o: { url?: string; dataDir?: string; pupilsPe
     );
   }
   return handle;
+}
+
+/** A new PostgreSQL database with PostGIS, made through `adminUrl` (a role that may create databases), and how to drop it. */
+export async function freshDatabase(adminUrl: string) {
+  const name = `qm_bench_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  await c.query('CREATE EXTENSION postgis');
+  await c.end();
+  return {
+    url: u.toString(),
+    async drop() {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
 }

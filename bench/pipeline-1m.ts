@@ -8,6 +8,7 @@ import { openDatabase } from '../core/db/open.ts';
 import { DEMO_JOB, writeMusterstadt } from '../fixtures/musterstadt/index.ts';
 import { loadJob } from '../pipeline/job.ts';
 import { runJob } from '../pipeline/run.ts';
+import { freshDatabase } from './lib.ts';
 
 /**
  * The pipeline on 1,000,000 records (the demo city's gazetteer and noise mix, three
@@ -101,29 +102,6 @@ function child(argv: string[]): string {
   });
   if (r.status !== 0) throw new Error(`bench child ${argv[0]} failed with ${r.status}`);
   return r.stdout;
-}
-
-async function freshDatabase(adminUrl: string) {
-  const name = `qm_bench_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const c = new pg.Client({ connectionString: u.toString() });
-  await c.connect();
-  await c.query('CREATE EXTENSION postgis');
-  await c.end();
-  return {
-    url: u.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
 }
 
 /**

@@ -70,8 +70,9 @@ export interface Narrowed {
   /**
    * With `bounding`: published cells whose values the programs' bounds rest on
    * (a non-zero reduced cost against the optimum's row duals), non-zero ones
-   * only, ascending. Hiding one of them frees the bound it enters, which a
-   * hidden cell found through the structure of the sums alone often does not.
+   * only, ascending. Hiding one of them frees the bound it enters, unless a sum
+   * published in full gives it away again (see `boundingCells`); a cell found
+   * through the structure of the sums alone often frees nothing.
    */
   bounding?: number[];
 }
