@@ -252,6 +252,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         ...(await aggregateCounts(
           db,
           levels.map((l) => l.level),
+          localLevel.level,
         )),
         ...(await schoolTotals(db)),
         ...context.cells,

@@ -1,13 +1,16 @@
 import type { Sql } from '../../core/db/index.ts';
 
 /**
- * Per-record facts about the way to school, set-based in PostGIS:
+ * Facts about the way to school, set-based in PostGIS:
  *   schulort  where the school lies relative to the pupil's home area on the
  *             local level: im_gebiet, anderes_gebiet, ausserhalb_stadt, or
  *             unbekannt when the home is not assigned on that level
  *   dist_m    straight-line distance home → school in metres (house-level records only)
  *   nearest   for pupils in Jahrgang 1–4 at a Grundschule with a house-level
  *             address: is the school one of the `nearest` closest Grundschulen?
+ * They are computed once per school and once per house (tens of thousands), not
+ * stored per record: `recordFactsJoin` gives the per-record values as columns of
+ * `f` in the query that counts them, so a million records are read once.
  * Distances are measured in ETRS89 / UTM 32N (EPSG:25832), the official metric
  * CRS of NRW, whatever CRS the inputs came in.
  */
@@ -23,44 +26,51 @@ export interface FactsOptions {
   grundschule: string;
 }
 
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
 export async function buildRecordFacts(sql: Sql, o: FactsOptions): Promise<void> {
-  const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const home = `ST_Transform(ST_SetSRID(ST_MakePoint(r.x, r.y), ${o.gazetteerSrid}), 25832)`;
   await sql.exec(`
     CREATE UNLOGGED TABLE staging.school_geo AS
       SELECT s.schulnummer, s.schulform, ST_Transform(ST_SetSRID(ST_MakePoint(s.x, s.y), s.srid), 25832) AS g,
              ST_Transform(ST_SetSRID(ST_MakePoint(s.x, s.y), s.srid), 4326) AS g4326
       FROM staging.schools s;
     CREATE INDEX ON staging.school_geo USING gist (g);
-    CREATE UNLOGGED TABLE staging.school_areas AS
-      SELECT sg.schulnummer,
+    CREATE UNLOGGED TABLE staging.school_facts AS
+      SELECT sg.schulnummer, sg.g,
         (SELECT min(a.area_id) FROM staging.areas a WHERE a.level = ${lit(o.localLevel)} AND ST_Intersects(a.geom, sg.g4326)) AS local_area,
         EXISTS (SELECT 1 FROM staging.areas a WHERE a.level = ${lit(o.cityLevel)} AND ST_Intersects(a.geom, sg.g4326)) AS in_city
       FROM staging.school_geo sg;
-    -- Nearest Grundschulen once per house, not once per pupil.
-    CREATE UNLOGGED TABLE staging.nearest_schools AS
-      SELECT h.x, h.y, ARRAY(
+    -- Per house: its point in metres, its local area and its nearest Grundschulen.
+    CREATE UNLOGGED TABLE staging.house_facts AS
+      SELECT p.x, p.y, p.g,
+        (SELECT h.area_id FROM staging.house_areas h WHERE h.x = p.x AND h.y = p.y AND h.level = ${lit(o.localLevel)}) AS local_area,
+        ARRAY(
           SELECT sg.schulnummer FROM staging.school_geo sg WHERE sg.schulform = ${lit(o.grundschule)}
-          ORDER BY sg.g <-> ST_Transform(ST_SetSRID(ST_MakePoint(h.x, h.y), ${o.gazetteerSrid}), 25832), sg.schulnummer
-          LIMIT ${o.nearest}) AS schools
-      FROM (SELECT DISTINCT r.x, r.y FROM staging.records r JOIN staging.schools s USING (schulnummer)
-            WHERE r.x IS NOT NULL AND r.jahrgang IN ('01','02','03','04') AND s.schulform = ${lit(o.grundschule)}) h;
-    CREATE INDEX ON staging.nearest_schools (x, y);
-    CREATE UNLOGGED TABLE staging.record_facts AS
-      SELECT r.id,
-        CASE WHEN NOT sa.in_city THEN 'ausserhalb_stadt'
-             WHEN coalesce(h.area_id, o.area_id) IS NULL THEN 'unbekannt'
-             WHEN coalesce(h.area_id, o.area_id) = sa.local_area THEN 'im_gebiet'
-             ELSE 'anderes_gebiet' END AS schulort,
-        CASE WHEN r.x IS NOT NULL THEN ST_Distance(${home}, sg.g) END AS dist_m,
-        CASE WHEN ns.schools IS NOT NULL THEN r.schulnummer = ANY (ns.schools) END AS nearest
-      FROM staging.records r
-      JOIN staging.school_geo sg USING (schulnummer)
-      JOIN staging.school_areas sa USING (schulnummer)
-      LEFT JOIN staging.house_areas h ON h.x = r.x AND h.y = r.y AND h.level = ${lit(o.localLevel)}
-      LEFT JOIN staging.record_areas_other o ON o.id = r.id AND o.level = ${lit(o.localLevel)}
-      LEFT JOIN staging.nearest_schools ns ON ns.x = r.x AND ns.y = r.y AND r.jahrgang IN ('01','02','03','04')
-      WHERE r.bucket LIKE 'assigned:%';
-    CREATE UNIQUE INDEX ON staging.record_facts (id);
+          ORDER BY sg.g <-> p.g, sg.schulnummer
+          LIMIT ${o.nearest}) AS nearest
+      FROM (SELECT x, y, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${o.gazetteerSrid}), 25832) AS g FROM staging.house_points) p;
+    CREATE UNIQUE INDEX ON staging.house_facts (x, y);
+    ANALYZE staging.school_facts;
+    ANALYZE staging.house_facts;
   `);
+}
+
+/**
+ * The joins that give a record r (staging.records) its facts as f.schulort,
+ * f.dist_m and f.nearest; only for assigned records. `OFFSET 0` keeps the
+ * distance one computation per record instead of one per CASE branch that uses it.
+ */
+export function recordFactsJoin(localLevel: string): string {
+  return `
+      JOIN staging.school_facts sf ON sf.schulnummer = r.schulnummer
+      LEFT JOIN staging.house_facts hf ON hf.x = r.x AND hf.y = r.y
+      LEFT JOIN staging.record_areas_other lo ON lo.id = r.id AND lo.level = ${lit(localLevel)}
+      CROSS JOIN LATERAL (SELECT
+        CASE WHEN NOT sf.in_city THEN 'ausserhalb_stadt'
+             WHEN coalesce(hf.local_area, lo.area_id) IS NULL THEN 'unbekannt'
+             WHEN coalesce(hf.local_area, lo.area_id) = sf.local_area THEN 'im_gebiet'
+             ELSE 'anderes_gebiet' END AS schulort,
+        ST_Distance(hf.g, sf.g) AS dist_m,
+        CASE WHEN hf.g IS NOT NULL THEN r.schulnummer = ANY (hf.nearest) END AS nearest
+        OFFSET 0) f`;
 }

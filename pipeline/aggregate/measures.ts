@@ -169,7 +169,7 @@ export const PARTITIONS: readonly Partition[] = [
 
 /**
  * The categorical columns of staging.record_dims, each with the SQL that computes it
- * from r (staging.records), s (its school) and f (staging.record_facts). NULL means
+ * from r (staging.records), s (its school) and f (its facts, see `recordFactsJoin`). NULL means
  * the record does not count in that column (e.g. `sek1` outside Jahrgang 5–10).
  * A column named like a dimension gives its categories; `sek1` gives
  * sek1_gymnasium / sek1_andere; `schulnummer` gives the flows school:<nr>.

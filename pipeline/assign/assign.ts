@@ -54,18 +54,24 @@ export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Re
       SELECT r.id, h.level, h.area_id FROM staging.records r JOIN staging.house_areas h ON h.x = r.x AND h.y = r.y
       UNION ALL SELECT id, level, area_id FROM staging.record_areas_other;
   `);
+  // Houses counted from the records, not from house_points: a statement that fails
+  // inside PostGIS may leave zero rows instead of raising (seen on PGlite).
   const [check] = await sql.query<{ expected: number; points: number }>(
-    `SELECT (SELECT count(DISTINCT (x, y)) FROM staging.records WHERE x IS NOT NULL)::int AS expected,
+    `SELECT (SELECT count(*) FROM (SELECT DISTINCT x, y FROM staging.records WHERE x IS NOT NULL) h)::int AS expected,
             (SELECT count(*) FROM staging.house_points WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom))::int AS points`,
   );
   if (check!.expected !== check!.points) {
     throw new AppError('integrity', `point construction lost houses: ${check!.points} of ${check!.expected}`);
   }
+  // Records per house first (a few ten thousand), then per level.
   const rows = await sql.query<{ level: string; unassigned: number }>(
-    `SELECT l.level,
+    `WITH per_house AS (SELECT x, y, count(*) AS n FROM staging.records WHERE x IS NOT NULL GROUP BY x, y),
+          by_house AS (SELECT h.level, sum(p.n) AS n FROM per_house p JOIN staging.house_areas h ON h.x = p.x AND h.y = p.y GROUP BY h.level),
+          other AS (SELECT level, count(*) AS n FROM staging.record_areas_other GROUP BY level)
+     SELECT l.level,
        ((SELECT count(*) FROM staging.records WHERE bucket LIKE 'assigned:%')
-        - (SELECT count(*) FROM staging.records r JOIN staging.house_areas h ON h.x = r.x AND h.y = r.y AND h.level = l.level)
-        - (SELECT count(*) FROM staging.record_areas_other o WHERE o.level = l.level))::int AS unassigned
+        - coalesce((SELECT n FROM by_house b WHERE b.level = l.level), 0)
+        - coalesce((SELECT n FROM other o WHERE o.level = l.level), 0))::int AS unassigned
      FROM (SELECT DISTINCT level, ordinal FROM staging.areas) l ORDER BY l.ordinal`,
   );
   return Object.fromEntries(rows.map((r) => [r.level, r.unassigned]));

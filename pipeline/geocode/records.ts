@@ -90,6 +90,11 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
   fs.fchmodSync(fd, 0o600); // also when the file existed with wider rights
   const csvCell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   fs.writeSync(fd, '\ufeff' + QUARANTINE_HEADER.join(';') + '\r\n');
+  // Defined once, not per row: tsx (esbuild keepNames) names every closure it creates.
+  const quarantine = (fileIdx: number, line: number, raw: RawRecord, bucket: string, reason: string, column: string) => {
+    const values = RECORD_FIELDS.map((f) => raw[f] ?? '');
+    fs.writeSync(fd, [String(fileIdx + 1), String(line), bucket, reason, column, ...values, '', ''].map(csvCell).join(';') + '\r\n');
+  };
 
   let batch: unknown[][] = [];
   let candidates: unknown[][] = [];
@@ -134,91 +139,88 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
       }
       const bar = progress(`Records ${input.file.split('/').pop()}`, Math.max(1, Math.round(table.info.bytes / 70)), o.out);
       let rowsInFile = 0;
-      for await (const row of table.rows) {
-        rowsInFile++;
-        account.rows++;
-        if (rowsInFile % 5000 === 0) bar.tick(rowsInFile);
-        const raw: RawRecord = {};
-        for (const [field, i] of colOf) raw[field] = row.fields[i] ?? '';
-        const quarantine = (bucket: string, reason: string, column: string) => {
-          const values = RECORD_FIELDS.map((f) => raw[f] ?? '');
-          fs.writeSync(
-            fd,
-            [String(fileIdx + 1), String(row.line), bucket, reason, column, ...values, '', ''].map(csvCell).join(';') + '\r\n',
-          );
-        };
-        if (row.fields.length !== table.header.length) {
-          count('rejected:field_count', 0, null);
-          quarantine('rejected', 'field_count', `${row.fields.length} statt ${table.header.length} Felder`);
-          continue;
-        }
-        const v = validateRecord(raw, { schuljahr: o.job.schuljahr, knownSchools: o.knownSchools });
-        if (!v.ok) {
-          count(`rejected:${v.reason}`, 0, null);
-          quarantine('rejected', v.reason, v.column);
-          continue;
-        }
-        const r = v.record;
-        if (r.verkehrssprache === '') account.missing.Verkehrssprache += r.anzahl;
-        if (r.staatsangehoerigkeit === '') account.missing.Staatsangehoerigkeit += r.anzahl;
-        let bucket: string;
-        let quality: string | null = null;
-        let streetKey: string | null = null;
-        let x: number | null = null;
-        let y: number | null = null;
-        let origin: Origin | null = null;
-        if (!isOwnMunicipality(r.wohnort, o.job.municipality)) {
-          bucket = 'other_municipality';
-          origin = o.origins.resolve(r.wohnort);
-          account.origins[origin.kind] = (account.origins[origin.kind] ?? 0) + r.anzahl;
-        } else {
-          // Siblings and every Schuljahr repeat the same typed address: match each spelling once.
-          const key = `${r.strasse}\u0000${r.hausnummer}\u0000${r.zusatz}`;
-          let m = matches.get(key);
-          if (!m) {
-            m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
-            if (matches.size >= 500_000) matches.clear(); // bounded memory on huge inputs
-            matches.set(key, m);
+      const fieldCols = [...colOf];
+      const validation = { schuljahr: o.job.schuljahr, knownSchools: o.knownSchools };
+      for await (const rows of table.batches) {
+        for (const row of rows) {
+          rowsInFile++;
+          account.rows++;
+          if (rowsInFile % 5000 === 0) bar.tick(rowsInFile);
+          const raw: RawRecord = {};
+          for (const [field, i] of fieldCols) raw[field] = row.fields[i] ?? '';
+          if (row.fields.length !== table.header.length) {
+            count('rejected:field_count', 0, null);
+            quarantine(fileIdx, row.line, raw, 'rejected', 'field_count', `${row.fields.length} statt ${table.header.length} Felder`);
+            continue;
           }
-          if (m.status === 'unmatched') {
-            bucket = `unmatched:${m.reason}`;
-            quarantine('unmatched', m.reason, 'Strasse');
-          } else if (m.status === 'candidates') {
-            bucket = 'assigned:ambiguous';
-            quality = m.quality;
-            for (const p of m.points) candidates.push([nextId, p.x, p.y]);
+          const v = validateRecord(raw, validation);
+          if (!v.ok) {
+            count(`rejected:${v.reason}`, 0, null);
+            quarantine(fileIdx, row.line, raw, 'rejected', v.reason, v.column);
+            continue;
+          }
+          const r = v.record;
+          if (r.verkehrssprache === '') account.missing.Verkehrssprache += r.anzahl;
+          if (r.staatsangehoerigkeit === '') account.missing.Staatsangehoerigkeit += r.anzahl;
+          let bucket: string;
+          let quality: string | null = null;
+          let streetKey: string | null = null;
+          let x: number | null = null;
+          let y: number | null = null;
+          let origin: Origin | null = null;
+          if (!isOwnMunicipality(r.wohnort, o.job.municipality)) {
+            bucket = 'other_municipality';
+            origin = o.origins.resolve(r.wohnort);
+            account.origins[origin.kind] = (account.origins[origin.kind] ?? 0) + r.anzahl;
           } else {
-            bucket = `assigned:${m.quality}`;
-            quality = m.quality;
-            streetKey = m.streetKey;
-            if (m.status === 'matched') ({ x, y } = m.point);
+            // Siblings and every Schuljahr repeat the same typed address: match each spelling once.
+            const key = `${r.strasse}\u0000${r.hausnummer}\u0000${r.zusatz}`;
+            let m = matches.get(key);
+            if (!m) {
+              m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
+              if (matches.size >= 500_000) matches.clear(); // bounded memory on huge inputs
+              matches.set(key, m);
+            }
+            if (m.status === 'unmatched') {
+              bucket = `unmatched:${m.reason}`;
+              quarantine(fileIdx, row.line, raw, 'unmatched', m.reason, 'Strasse');
+            } else if (m.status === 'candidates') {
+              bucket = 'assigned:ambiguous';
+              quality = m.quality;
+              for (const p of m.points) candidates.push([nextId, p.x, p.y]);
+            } else {
+              bucket = `assigned:${m.quality}`;
+              quality = m.quality;
+              streetKey = m.streetKey;
+              if (m.status === 'matched') ({ x, y } = m.point);
+            }
           }
+          count(bucket, r.anzahl, r.schuljahr, r.schulnummer);
+          batch.push([
+            nextId++,
+            fileIdx + 1,
+            row.line,
+            r.schuljahr,
+            r.schulnummer,
+            r.jahrgang,
+            r.geschlecht,
+            r.verkehrssprache,
+            r.staatsangehoerigkeit,
+            r.zuzugsjahr,
+            r.foerderschwerpunkt,
+            r.anzahl,
+            bucket,
+            quality,
+            origin?.id ?? null,
+            streetKey,
+            x,
+            y,
+            r.status,
+            r.grundschulempfehlung,
+            r.lsSchulnummer,
+          ]);
+          if (batch.length >= batchSize) await flush();
         }
-        count(bucket, r.anzahl, r.schuljahr, r.schulnummer);
-        batch.push([
-          nextId++,
-          fileIdx + 1,
-          row.line,
-          r.schuljahr,
-          r.schulnummer,
-          r.jahrgang,
-          r.geschlecht,
-          r.verkehrssprache,
-          r.staatsangehoerigkeit,
-          r.zuzugsjahr,
-          r.foerderschwerpunkt,
-          r.anzahl,
-          bucket,
-          quality,
-          origin?.id ?? null,
-          streetKey,
-          x,
-          y,
-          r.status,
-          r.grundschulempfehlung,
-          r.lsSchulnummer,
-        ]);
-        if (batch.length >= batchSize) await flush();
       }
       bar.done(`${rowsInFile} rows`);
       account.perFile.push({

@@ -7,7 +7,11 @@
  * becomes "str"; spaces, hyphens and dots vanish, so "Albert-Schweitzer-Straße",
  * "Albert Schweitzer Str." and "albert-schweitzer-strasse" share one key.
  */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export function foldGerman(s: string): string {
+  // Most values are plain ASCII, for which folding is lower-casing (NFKD changes no ASCII character).
+  if (!NON_ASCII.test(s)) return s.toLowerCase();
   return s
     .toLowerCase()
     .replace(/ä/g, 'ae')

@@ -92,55 +92,65 @@ export type RawRecord = Record<string, string>;
 /** Characters a record field may have (street names reach about 60). */
 export const MAX_FIELD_LENGTH = 200;
 
-export function validateRecord(raw: RawRecord, ctx: ValidationContext): Validation {
-  const get = (k: string) => (raw[k] ?? '').trim();
-  const reject = (reason: RejectReason, column: string): Validation => ({ ok: false, reason, column, value: get(column) });
+// Module-level helpers, not closures: validateRecord runs once per record, and under
+// tsx (esbuild keepNames) every closure created costs a defineProperty.
+function field(raw: RawRecord, k: string): string {
+  return (raw[k] ?? '').trim();
+}
 
+function rejected(raw: RawRecord, reason: RejectReason, column: string): Validation {
+  return { ok: false, reason, column, value: field(raw, column) };
+}
+
+export function validateRecord(raw: RawRecord, ctx: ValidationContext): Validation {
   // No field of a real record comes near this; a longer one is a broken export, and
   // matching it against every street name would take minutes (edit distance).
-  const tooLong = Object.keys(raw).find((k) => raw[k]!.length > MAX_FIELD_LENGTH);
-  if (tooLong) return { ok: false, reason: 'field_too_long', column: tooLong, value: raw[tooLong]!.slice(0, MAX_FIELD_LENGTH) };
+  for (const k in raw) {
+    if (raw[k]!.length > MAX_FIELD_LENGTH)
+      return { ok: false, reason: 'field_too_long', column: k, value: raw[k]!.slice(0, MAX_FIELD_LENGTH) };
+  }
 
-  let schuljahr = get('Schuljahr');
+  let schuljahr = field(raw, 'Schuljahr');
   if (!schuljahr && ctx.schuljahr) schuljahr = ctx.schuljahr;
   const sj = /^(\d{4})\/(\d{2})$/.exec(schuljahr);
   if (!sj || (Number(sj[1]) + 1) % 100 !== Number(sj[2]) || Number(sj[1]) < 1990 || Number(sj[1]) > 2100) {
-    return reject('invalid_schuljahr', 'Schuljahr');
+    return rejected(raw, 'invalid_schuljahr', 'Schuljahr');
   }
-  if (ctx.schuljahr && schuljahr !== ctx.schuljahr) return reject('schuljahr_mismatch', 'Schuljahr');
+  if (ctx.schuljahr && schuljahr !== ctx.schuljahr) return rejected(raw, 'schuljahr_mismatch', 'Schuljahr');
 
-  const schulnummer = get('Schulnummer');
-  if (!/^\d{6}$/.test(schulnummer)) return reject('invalid_schulnummer', 'Schulnummer');
-  if (!ctx.knownSchools.has(schulnummer)) return reject('unknown_schulnummer', 'Schulnummer');
+  const schulnummer = field(raw, 'Schulnummer');
+  if (!/^\d{6}$/.test(schulnummer)) return rejected(raw, 'invalid_schulnummer', 'Schulnummer');
+  if (!ctx.knownSchools.has(schulnummer)) return rejected(raw, 'unknown_schulnummer', 'Schulnummer');
 
-  let jahrgang = get('Jahrgang').toUpperCase();
+  let jahrgang = field(raw, 'Jahrgang').toUpperCase();
   if (/^\d{1,2}$/.test(jahrgang)) jahrgang = jahrgang.padStart(2, '0');
   if (jahrgang === 'EF') jahrgang = 'E1';
-  if (!/^(0[1-9]|1[0-3]|E1|Q1|Q2)$/.test(jahrgang)) return reject('invalid_jahrgang', 'Jahrgang');
+  if (!/^(0[1-9]|1[0-3]|E1|Q1|Q2)$/.test(jahrgang)) return rejected(raw, 'invalid_jahrgang', 'Jahrgang');
 
-  const geschlecht = GESCHLECHT[foldGerman(get('Geschlecht'))];
-  if (!geschlecht) return reject('invalid_geschlecht', 'Geschlecht');
+  const geschlecht = GESCHLECHT[foldGerman(field(raw, 'Geschlecht'))];
+  if (!geschlecht) return rejected(raw, 'invalid_geschlecht', 'Geschlecht');
 
-  const nat = get('Staatsangehoerigkeit').toUpperCase();
-  if (nat && !/^[A-Z]{3}$/.test(nat)) return reject('invalid_staatsangehoerigkeit', 'Staatsangehoerigkeit');
+  const nat = field(raw, 'Staatsangehoerigkeit').toUpperCase();
+  if (nat && !/^[A-Z]{3}$/.test(nat)) return rejected(raw, 'invalid_staatsangehoerigkeit', 'Staatsangehoerigkeit');
 
-  let lang = get('Verkehrssprache').toLowerCase();
+  let lang = field(raw, 'Verkehrssprache').toLowerCase();
   if (LANG_1_TO_3[lang]) lang = LANG_1_TO_3[lang]!;
-  if (lang && !/^[a-z]{3}$/.test(lang)) return reject('invalid_verkehrssprache', 'Verkehrssprache');
+  if (lang && !/^[a-z]{3}$/.test(lang)) return rejected(raw, 'invalid_verkehrssprache', 'Verkehrssprache');
 
-  const zuzugRaw = get('Zuzugsjahr');
+  const zuzugRaw = field(raw, 'Zuzugsjahr');
   let zuzugsjahr: number | null = null;
   if (zuzugRaw) {
     zuzugsjahr = Number(zuzugRaw);
-    if (!/^\d{4}$/.test(zuzugRaw) || zuzugsjahr < 1950 || zuzugsjahr > Number(sj[1]) + 1) return reject('invalid_zuzugsjahr', 'Zuzugsjahr');
+    if (!/^\d{4}$/.test(zuzugRaw) || zuzugsjahr < 1950 || zuzugsjahr > Number(sj[1]) + 1)
+      return rejected(raw, 'invalid_zuzugsjahr', 'Zuzugsjahr');
   }
 
-  const foerder = get('Foerderschwerpunkt').toUpperCase();
-  if (foerder && !FOERDER.has(foerder)) return reject('invalid_foerderschwerpunkt', 'Foerderschwerpunkt');
+  const foerder = field(raw, 'Foerderschwerpunkt').toUpperCase();
+  if (foerder && !FOERDER.has(foerder)) return rejected(raw, 'invalid_foerderschwerpunkt', 'Foerderschwerpunkt');
 
-  const anzahlRaw = get('Anzahl');
+  const anzahlRaw = field(raw, 'Anzahl');
   const anzahl = anzahlRaw === '' ? 1 : Number(anzahlRaw);
-  if (!/^\d+$/.test(anzahlRaw || '1') || !Number.isSafeInteger(anzahl) || anzahl < 1) return reject('invalid_anzahl', 'Anzahl');
+  if (!/^\d+$/.test(anzahlRaw || '1') || !Number.isSafeInteger(anzahl) || anzahl < 1) return rejected(raw, 'invalid_anzahl', 'Anzahl');
 
   return {
     ok: true,
@@ -153,15 +163,15 @@ export function validateRecord(raw: RawRecord, ctx: ValidationContext): Validati
       verkehrssprache: lang,
       zuzugsjahr,
       foerderschwerpunkt: foerder,
-      wohnort: get('Wohnort'),
-      plz: get('PLZ'),
-      strasse: get('Strasse'),
-      hausnummer: get('Hausnummer'),
-      zusatz: get('Hausnummernzusatz'),
+      wohnort: field(raw, 'Wohnort'),
+      plz: field(raw, 'PLZ'),
+      strasse: field(raw, 'Strasse'),
+      hausnummer: field(raw, 'Hausnummer'),
+      zusatz: field(raw, 'Hausnummernzusatz'),
       anzahl,
-      status: get('Status'),
-      grundschulempfehlung: get('Grundschulempfehlung'),
-      lsSchulnummer: get('LSSchulnummer'),
+      status: field(raw, 'Status'),
+      grundschulempfehlung: field(raw, 'Grundschulempfehlung'),
+      lsSchulnummer: field(raw, 'LSSchulnummer'),
     },
   };
 }
