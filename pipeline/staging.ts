@@ -27,8 +27,10 @@ export async function resetStaging(sql: Sql): Promise<void> {
       street text NOT NULL DEFAULT '', house_number text NOT NULL DEFAULT '', number int,
       postcode text NOT NULL DEFAULT '', municipality text NOT NULL DEFAULT ''
     );
+    -- Its primary key is added once the records are loaded (loadRecords): cheaper than
+    -- maintaining the index row by row.
     CREATE UNLOGGED TABLE staging.records (
-      id int PRIMARY KEY, file int NOT NULL, line int NOT NULL, schuljahr text NOT NULL, schulnummer text NOT NULL,
+      id int NOT NULL, file int NOT NULL, line int NOT NULL, schuljahr text NOT NULL, schulnummer text NOT NULL,
       jahrgang text NOT NULL, geschlecht text NOT NULL, lang text NOT NULL, nat text NOT NULL, zuzugsjahr int,
       foerder text NOT NULL, anzahl int NOT NULL, bucket text NOT NULL, quality text,
       -- Einpendler: where they live (AGS, land:<key>, ausland or unbekannt).

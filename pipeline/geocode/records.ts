@@ -85,7 +85,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
 
   const towns = [o.job.municipality.name];
   const cache = new Map<string, ReturnType<typeof nearStreets>>();
-  const matches = new Map<string, ReturnType<typeof matchAddress>>();
+  const matches = new Map<string, { m: ReturnType<typeof matchAddress>; bucket: string }>();
   const fd = fs.openSync(o.quarantineFile, 'w', 0o600);
   fs.fchmodSync(fd, 0o600); // also when the file existed with wider rights
   const csvCell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -175,21 +175,23 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           } else {
             // Siblings and every Schuljahr repeat the same typed address: match each spelling once.
             const key = `${r.strasse}\u0000${r.hausnummer}\u0000${r.zusatz}`;
-            let m = matches.get(key);
-            if (!m) {
-              m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
+            let hit = matches.get(key);
+            if (!hit) {
+              const m = matchAddress(o.gazetteer, r.strasse, r.hausnummer, r.zusatz, { towns, cache });
+              // The bucket's name made once per spelling: one string, hashed once, for every count.
+              const name =
+                m.status === 'unmatched' ? `unmatched:${m.reason}` : `assigned:${m.status === 'candidates' ? 'ambiguous' : m.quality}`;
               if (matches.size >= 500_000) matches.clear(); // bounded memory on huge inputs
-              matches.set(key, m);
+              matches.set(key, (hit = { m, bucket: name }));
             }
+            const m = hit.m;
+            bucket = hit.bucket;
             if (m.status === 'unmatched') {
-              bucket = `unmatched:${m.reason}`;
               quarantine(fileIdx, row.line, raw, 'unmatched', m.reason, 'Strasse');
             } else if (m.status === 'candidates') {
-              bucket = 'assigned:ambiguous';
               quality = m.quality;
               for (const p of m.points) candidates.push([nextId, p.x, p.y]);
             } else {
-              bucket = `assigned:${m.quality}`;
               quality = m.quality;
               streetKey = m.streetKey;
               if (m.status === 'matched') ({ x, y } = m.point);
@@ -233,6 +235,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
     }
     await flush();
     await inflight;
+    await o.sql.exec('ALTER TABLE staging.records ADD PRIMARY KEY (id)');
   } finally {
     await inflight.catch(() => {}); // never leave an insert running behind a failed read
     fs.closeSync(fd);
