@@ -63,6 +63,10 @@ describe('createCsvParser', () => {
       ],
     ],
     ['a;;\n', [['a', '', '']]],
+    // Characters after a closing quote belong to the field; a quote inside an unquoted field is a character.
+    ['"ab"cd;e\n', [['abcd', 'e']]],
+    ['ab"c;d\n', [['ab"c', 'd']]],
+    ['"a\r\nb";c', [['a\nb', 'c']]],
   ])('%j', (text, expected) => {
     const p = createCsvParser(';', 'x.csv');
     const rows = [...p.push(text), ...p.end()];
@@ -84,6 +88,28 @@ describe('createCsvParser', () => {
     for (const ch of text) got.push(...split.push(ch));
     got.push(...split.end());
     expect(got).toEqual(expected);
+  });
+
+  it('gives the same records for every split of the text into two chunks', () => {
+    const text = 'Strasse;Nr\r\nLindenstraße;12a\r\n"Am ""Ring""";3\r\r\nx"y;"a\nb"\n';
+    const whole = createCsvParser(';', 'x.csv');
+    const expected = [...whole.push(text), ...whole.end()];
+    expect(expected.map((r) => r.fields)).toEqual([
+      ['Strasse', 'Nr'],
+      ['Lindenstraße', '12a'],
+      ['Am "Ring"', '3'],
+      ['x"y', 'a\nb'],
+    ]);
+    for (let at = 0; at <= text.length; at++) {
+      const p = createCsvParser(';', 'x.csv');
+      expect([...p.push(text.slice(0, at)), ...p.push(text.slice(at)), ...p.end()], `split at ${at}`).toEqual(expected);
+    }
+  });
+
+  it('counts columns through runs of ordinary characters', () => {
+    const p = createCsvParser(';', 'kaputt.csv');
+    p.push('Schulnummer;Strasse\n123456;Lindenstr;"offen');
+    expect(() => p.end()).toThrow('kaputt.csv:2:18: unterminated quoted value');
   });
 
   it('names file, line and column of an unterminated quote', () => {
