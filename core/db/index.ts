@@ -153,8 +153,15 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   // JIT compiling costs 0.3–1 s per large statement (measured on the 1M benchmark) and
   // pays off only for long repeated queries: the pipeline's statements run once, the
-  // server's are small. An `options` parameter in the URL replaces this one.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, options: '-c jit=off' });
+  // server's are small. A SET once per connection (awaited before the pool hands the
+  // client out), not a startup option: PgBouncer refuses unknown startup parameters.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    onConnect: async (client) => {
+      await client.query('SET jit = off');
+    },
+  });
   // A client losing its connection must not crash the process (an 'error' event without
   // listener throws), idle in the pool or checked out and idle (the run lock's session):
   // the query that runs on it, or the next one, reports the loss.
