@@ -18,8 +18,8 @@ import { freshDatabase, machine } from './lib.ts';
  * The long form of test/db/faults.test.ts: a pipeline run killed with SIGKILL at
  * every fault point it passes, on PGlite and (with BENCH_DATABASE_URL, as for
  * bench:pipeline a connection that may create databases: the run gets a new one,
- * dropped at the end) on PostgreSQL, with the same checks after every kill. Prints a Markdown table for docs/benchmarks.md,
- * a row as soon as an engine is done.
+ * dropped at the end) on PostgreSQL, with the same checks after every kill.
+ * Prints a Markdown table for docs/benchmarks.md, a row as soon as an engine is done.
  *
  *   npm run bench:faults [-- <pupils per year, default 2500>]
  */

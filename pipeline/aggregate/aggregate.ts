@@ -20,6 +20,7 @@ export const ORIGIN_LEVEL = '@herkunft';
 export async function aggregateCounts(sql: Sql, levels: readonly string[], localLevel: string): Promise<CountRow[]> {
   const areaCols = levels.map((_, i) => `a${i}`);
   const pivot = levels.map((l, i) => `max(area_id) FILTER (WHERE level = '${l.replace(/'/g, "''")}') AS a${i}`).join(', ');
+  const home = areaCols[levels.indexOf(localLevel)]!; // the run picks the local level among `levels`
   const cols = RECORD_COLUMNS.map((c) => c.column);
   const keys = [...areaCols, 'schuljahr'];
   const sets = [`(${keys.join(', ')})`, ...cols.map((c) => `(${keys.join(', ')}, ${c})`)];
@@ -35,9 +36,9 @@ export async function aggregateCounts(sql: Sql, levels: readonly string[], local
         ${RECORD_COLUMNS.map((c) => `${c.sql} AS ${c.column}`).join(',\n        ')}
       FROM staging.records r
       JOIN staging.schools s ON s.schulnummer = r.schulnummer
-      ${recordFactsJoin(localLevel)}
       LEFT JOIN (SELECT x, y, ${pivot} FROM staging.house_areas GROUP BY x, y) h ON h.x = r.x AND h.y = r.y
       LEFT JOIN (SELECT id, ${pivot} FROM staging.record_areas_other GROUP BY id) o ON o.id = r.id
+      ${recordFactsJoin(`coalesce(h.${home}, o.${home})`)}
       WHERE r.bucket LIKE 'assigned:%';
     CREATE UNLOGGED TABLE staging.record_cells AS
       SELECT ${keys.join(', ')}, ${cols.join(', ')}, sum(anzahl)::int AS n

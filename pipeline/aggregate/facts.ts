@@ -40,10 +40,9 @@ export async function buildRecordFacts(sql: Sql, o: FactsOptions): Promise<void>
         (SELECT min(a.area_id) FROM staging.areas a WHERE a.level = ${lit(o.localLevel)} AND ST_Intersects(a.geom, sg.g4326)) AS local_area,
         EXISTS (SELECT 1 FROM staging.areas a WHERE a.level = ${lit(o.cityLevel)} AND ST_Intersects(a.geom, sg.g4326)) AS in_city
       FROM staging.school_geo sg;
-    -- Per house: its point in metres, its local area and its nearest Grundschulen.
+    -- Per house: its point in metres and its nearest Grundschulen.
     CREATE UNLOGGED TABLE staging.house_facts AS
       SELECT p.x, p.y, p.g,
-        (SELECT h.area_id FROM staging.house_areas h WHERE h.x = p.x AND h.y = p.y AND h.level = ${lit(o.localLevel)}) AS local_area,
         ARRAY(
           SELECT sg.schulnummer FROM staging.school_geo sg WHERE sg.schulform = ${lit(o.grundschule)}
           ORDER BY sg.g <-> p.g, sg.schulnummer
@@ -57,18 +56,19 @@ export async function buildRecordFacts(sql: Sql, o: FactsOptions): Promise<void>
 
 /**
  * The joins that give a record r (staging.records) its facts as f.schulort,
- * f.dist_m and f.nearest; only for assigned records. `OFFSET 0` keeps the
- * distance one computation per record instead of one per CASE branch that uses it.
+ * f.dist_m and f.nearest; only for assigned records. `homeArea` is the SQL of the
+ * record's area on the local level, from the joins before these (the caller has
+ * the record's areas on every level already). `OFFSET 0` keeps the distance one
+ * computation per record instead of one per CASE branch that uses it.
  */
-export function recordFactsJoin(localLevel: string): string {
+export function recordFactsJoin(homeArea: string): string {
   return `
       JOIN staging.school_facts sf ON sf.schulnummer = r.schulnummer
       LEFT JOIN staging.house_facts hf ON hf.x = r.x AND hf.y = r.y
-      LEFT JOIN staging.record_areas_other lo ON lo.id = r.id AND lo.level = ${lit(localLevel)}
       CROSS JOIN LATERAL (SELECT
         CASE WHEN NOT sf.in_city THEN 'ausserhalb_stadt'
-             WHEN coalesce(hf.local_area, lo.area_id) IS NULL THEN 'unbekannt'
-             WHEN coalesce(hf.local_area, lo.area_id) = sf.local_area THEN 'im_gebiet'
+             WHEN ${homeArea} IS NULL THEN 'unbekannt'
+             WHEN ${homeArea} = sf.local_area THEN 'im_gebiet'
              ELSE 'anderes_gebiet' END AS schulort,
         ST_Distance(hf.g, sf.g) AS dist_m,
         CASE WHEN hf.g IS NOT NULL THEN r.schulnummer = ANY (hf.nearest) END AS nearest
