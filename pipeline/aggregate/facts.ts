@@ -36,13 +36,13 @@ export async function buildRecordFacts(sql: Sql, o: FactsOptions): Promise<void>
       FROM staging.schools s;
     CREATE INDEX ON staging.school_geo USING gist (g);
     CREATE UNLOGGED TABLE staging.school_facts AS
-      SELECT sg.schulnummer, sg.g,
+      SELECT sg.schulnummer, ST_X(sg.g) AS gx, ST_Y(sg.g) AS gy,
         (SELECT min(a.area_id) FROM staging.areas a WHERE a.level = ${lit(o.localLevel)} AND ST_Intersects(a.geom, sg.g4326)) AS local_area,
         EXISTS (SELECT 1 FROM staging.areas a WHERE a.level = ${lit(o.cityLevel)} AND ST_Intersects(a.geom, sg.g4326)) AS in_city
       FROM staging.school_geo sg;
-    -- Per house: its point in metres and its nearest Grundschulen.
+    -- Per house: its point in metres (as numbers: see recordFactsJoin) and its nearest Grundschulen.
     CREATE UNLOGGED TABLE staging.house_facts AS
-      SELECT p.x, p.y, p.g,
+      SELECT p.x, p.y, ST_X(p.g) AS gx, ST_Y(p.g) AS gy,
         ARRAY(
           SELECT sg.schulnummer FROM staging.school_geo sg WHERE sg.schulform = ${lit(o.grundschule)}
           ORDER BY sg.g <-> p.g, sg.schulnummer
@@ -58,8 +58,12 @@ export async function buildRecordFacts(sql: Sql, o: FactsOptions): Promise<void>
  * The joins that give a record r (staging.records) its facts as f.schulort,
  * f.dist_m and f.nearest; only for assigned records. `homeArea` is the SQL of the
  * record's area on the local level, from the joins before these (the caller has
- * the record's areas on every level already). `OFFSET 0` keeps the distance one
- * computation per record instead of one per CASE branch that uses it.
+ * the record's areas on every level already).
+ * The distance of two points in a metric CRS is plain arithmetic on their
+ * coordinates. The planner inlines the LATERAL, so it is computed once per CASE
+ * branch that uses it; that costs less than ST_Distance once (which unpacks two
+ * geometries per record), and a plan without a subquery node can scan the records
+ * in parallel (measured on the 1M benchmark's collapse: 2.3 s instead of 3.0 s).
  */
 export function recordFactsJoin(homeArea: string): string {
   return `
@@ -70,7 +74,6 @@ export function recordFactsJoin(homeArea: string): string {
              WHEN ${homeArea} IS NULL THEN 'unbekannt'
              WHEN ${homeArea} = sf.local_area THEN 'im_gebiet'
              ELSE 'anderes_gebiet' END AS schulort,
-        ST_Distance(hf.g, sf.g) AS dist_m,
-        CASE WHEN hf.g IS NOT NULL THEN r.schulnummer = ANY (hf.nearest) END AS nearest
-        OFFSET 0) f`;
+        sqrt((hf.gx - sf.gx) * (hf.gx - sf.gx) + (hf.gy - sf.gy) * (hf.gy - sf.gy)) AS dist_m,
+        CASE WHEN hf.gx IS NOT NULL THEN r.schulnummer = ANY (hf.nearest) END AS nearest) f`;
 }
