@@ -30,7 +30,7 @@ export const log = createLogger();
  * Progress for long steps, for people at a terminal: a single line on stdout
  * that rewrites itself on a TTY and prints at most every 10 % otherwise.
  */
-export function progress(label: string, total: number, out: NodeJS.WriteStream = process.stdout) {
+export function progress(label: string, total: number, out: NodeJS.WriteStream = process.stdout, unit = '') {
   let lastPct = -1;
   const started = Date.now();
   return {
@@ -38,7 +38,7 @@ export function progress(label: string, total: number, out: NodeJS.WriteStream =
       const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
       if (out.isTTY ? pct === lastPct : Math.floor(pct / 10) === Math.floor(lastPct / 10)) return;
       lastPct = pct;
-      const line = `${label}: ${pct}% (${done}/${total})`;
+      const line = `${label}: ${pct}% (${done}/${total}${unit ? ` ${unit}` : ''})`;
       if (out.isTTY) out.write(`\r${line}`);
       else out.write(line + '\n');
     },

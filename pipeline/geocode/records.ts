@@ -137,7 +137,9 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           });
         }
       }
-      const bar = progress(`Records ${input.file.split('/').pop()}`, Math.max(1, Math.round(table.info.bytes / 70)), o.out);
+      // By bytes: the number of records is not known before the end (a count from the size overshot 100 %).
+      const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+      const bar = progress(`Records ${input.file.split('/').pop()}`, mb(table.info.bytes), o.out, 'MB');
       let rowsInFile = 0;
       const fieldCols = [...colOf];
       const validation = { schuljahr: o.job.schuljahr, knownSchools: o.knownSchools };
@@ -145,7 +147,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
         for (const row of rows) {
           rowsInFile++;
           account.rows++;
-          if (rowsInFile % 5000 === 0) bar.tick(rowsInFile);
+          if (rowsInFile % 5000 === 0) bar.tick(mb(table.bytesRead()));
           const raw: RawRecord = {};
           for (const [field, i] of fieldCols) raw[field] = row.fields[i] ?? '';
           if (row.fields.length !== table.header.length) {

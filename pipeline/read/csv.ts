@@ -243,6 +243,8 @@ export interface CsvTable {
   /** The records after the header; read either `rows` or `batches` (one chunk's records at a time, for hot loops), not both. */
   rows: AsyncGenerator<CsvRow>;
   batches: AsyncGenerator<CsvRow[]>;
+  /** Bytes of the file read so far (a little ahead of the records handed out): for progress. */
+  bytesRead(): number;
 }
 
 export async function openCsv(file: string, options: { delimiter?: string } = {}): Promise<CsvTable> {
@@ -323,7 +325,15 @@ export async function openCsv(file: string, options: { delimiter?: string } = {}
   async function* rows(): AsyncGenerator<CsvRow> {
     for await (const batch of batches()) yield* batch;
   }
-  return { info, delimiter, header, headerLine: headerRow.line + lineOffset, rows: rows(), batches: batches() };
+  return {
+    info,
+    delimiter,
+    header,
+    headerLine: headerRow.line + lineOffset,
+    rows: rows(),
+    batches: batches(),
+    bytesRead: () => stream.bytesRead,
+  };
 }
 
 /** Column index by name, or a clear error naming the file and what was expected. */

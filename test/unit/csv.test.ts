@@ -150,6 +150,17 @@ describe('openCsv', () => {
     expect(t.rows.at(-1)).toEqual({ line: 20002, fields: ['Köln', '2'] });
   });
 
+  it('counts the bytes read for progress: part of the file after the first chunk, all of it at the end', async () => {
+    // Larger than the 1 MiB read chunk, so the count is seen to grow.
+    const body = Array.from({ length: 120_000 }, (_, i) => `Strasse ${i};${i}`).join('\n');
+    const t = await openCsv(write('progress.csv', `Strasse;Nr\n${body}\n`));
+    const seen: number[] = [];
+    for await (const _ of t.batches) seen.push(t.bytesRead());
+    expect(seen[0]).toBe(1 << 20);
+    expect(seen.at(-1)).toBe(t.info.bytes);
+    expect(t.info.bytes).toBe(fs.statSync(path.join(dir, 'progress.csv')).size);
+  });
+
   it('handles the MSB "sep=;" line and trailing delimiter, counting lines from the file start', async () => {
     const t = await readAll(write('msb.csv', 'sep=;\r\n"A";"B";\r\n"1";"2";\r\n'));
     expect(t.delimiter).toBe(';');
