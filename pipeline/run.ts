@@ -253,6 +253,8 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
           db,
           levels.map((l) => l.level),
           localLevel.level,
+          // PGlite runs one statement at a time: parts would only scan the records once more each.
+          { parts: db.engine === 'postgres' ? 2 : 1 },
         )),
         ...(await schoolTotals(db)),
         ...context.cells,

@@ -7,7 +7,7 @@ import { addDerivedSums, measureOf, RECORD_COLUMNS } from './measures.ts';
 export const ORIGIN_LEVEL = '@herkunft';
 
 export interface AggregateOptions {
-  /** Statements the collapse is split into, run side by side on PostgreSQL (2: the cores of a small server). */
+  /** Statements the count is split into, run side by side on PostgreSQL (2: the cores of a small server); 1 on PGlite. */
   parts?: number;
 }
 
