@@ -61,9 +61,9 @@ export async function buildRecordFacts(sql: Sql, o: FactsOptions): Promise<void>
  * the record's areas on every level already).
  * The distance of two points in a metric CRS is plain arithmetic on their
  * coordinates. The planner inlines the LATERAL, so it is computed once per CASE
- * branch that uses it; that costs less than ST_Distance once (which unpacks two
- * geometries per record), and a plan without a subquery node can scan the records
- * in parallel (measured on the 1M benchmark's collapse: 2.3 s instead of 3.0 s).
+ * branch that uses it; that costs less than ST_Distance once behind an
+ * `OFFSET 0` subquery (two geometries unpacked per record, and a subquery node in
+ * the plan): the 1M benchmark's collapse took 2.3 s instead of 3.0 s.
  */
 export function recordFactsJoin(homeArea: string): string {
   return `
