@@ -5,7 +5,7 @@ import { progress } from '../../core/log.ts';
 import { faultPoint } from '../../core/fault.ts';
 import { RECORD_FIELDS, type Job } from '../job.ts';
 import { openCsv } from '../read/csv.ts';
-import { isOwnMunicipality, validateRecord, type RawRecord } from '../read/records.ts';
+import { isOwnMunicipality, validateRecord, ValidationMemo, type RawRecord } from '../read/records.ts';
 import type { Gazetteer } from './gazetteer.ts';
 import type { nearStreets } from './fuzzy.ts';
 import { matchAddress } from './match.ts';
@@ -86,6 +86,9 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
   const towns = [o.job.municipality.name];
   const cache = new Map<string, ReturnType<typeof nearStreets>>();
   const matches = new Map<string, { m: ReturnType<typeof matchAddress>; bucket: string }>();
+  // A file repeats few values in most fields: each is checked once (same results).
+  const memo = new ValidationMemo();
+  const ownMunicipality = new Map<string, boolean>();
   const fd = fs.openSync(o.quarantineFile, 'w', 0o600);
   fs.fchmodSync(fd, 0o600); // also when the file existed with wider rights
   const csvCell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -141,21 +144,20 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
       const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
       const bar = progress(`Records ${input.file.split('/').pop()}`, mb(table.info.bytes), o.out, 'MB');
       let rowsInFile = 0;
-      const fieldCols = [...colOf];
+      const fieldIndex = Int32Array.from(RECORD_FIELDS, (f) => colOf.get(f) ?? -1);
       const validation = { schuljahr: o.job.schuljahr, knownSchools: o.knownSchools };
       for await (const rows of table.batches) {
         for (const row of rows) {
           rowsInFile++;
           account.rows++;
           if (rowsInFile % 5000 === 0) bar.tick(mb(table.bytesRead()));
-          const raw: RawRecord = {};
-          for (const [field, i] of fieldCols) raw[field] = row.fields[i] ?? '';
+          const raw = rawRecord(row.fields, fieldIndex);
           if (row.fields.length !== table.header.length) {
             count('rejected:field_count', 0, null);
             quarantine(fileIdx, row.line, raw, 'rejected', 'field_count', `${row.fields.length} statt ${table.header.length} Felder`);
             continue;
           }
-          const v = validateRecord(raw, validation);
+          const v = validateRecord(raw, validation, memo);
           if (!v.ok) {
             count(`rejected:${v.reason}`, 0, null);
             quarantine(fileIdx, row.line, raw, 'rejected', v.reason, v.column);
@@ -170,7 +172,12 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           let x: number | null = null;
           let y: number | null = null;
           let origin: Origin | null = null;
-          if (!isOwnMunicipality(r.wohnort, o.job.municipality)) {
+          let own = ownMunicipality.get(r.wohnort);
+          if (own === undefined) {
+            own = isOwnMunicipality(r.wohnort, o.job.municipality);
+            if (ownMunicipality.size < 10_000) ownMunicipality.set(r.wohnort, own);
+          }
+          if (!own) {
             bucket = 'other_municipality';
             origin = o.origins.resolve(r.wohnort);
             account.origins[origin.kind] = (account.origins[origin.kind] ?? 0) + r.anzahl;
@@ -243,4 +250,33 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
     fs.closeSync(fd);
   }
   return account;
+}
+
+const at = (fields: readonly string[], i: number) => (i < 0 ? '' : (fields[i] ?? ''));
+
+/**
+ * A record's fields by name ('' for a column the file does not have), as one object
+ * literal in RECORD_FIELDS order: objects of one fixed shape are made and read much
+ * faster than one filled key by key, and this runs for every record.
+ */
+export function rawRecord(f: readonly string[], c: Int32Array): RawRecord {
+  return {
+    Schuljahr: at(f, c[0]!),
+    Schulnummer: at(f, c[1]!),
+    Jahrgang: at(f, c[2]!),
+    Geschlecht: at(f, c[3]!),
+    Staatsangehoerigkeit: at(f, c[4]!),
+    Verkehrssprache: at(f, c[5]!),
+    Zuzugsjahr: at(f, c[6]!),
+    Foerderschwerpunkt: at(f, c[7]!),
+    Wohnort: at(f, c[8]!),
+    PLZ: at(f, c[9]!),
+    Strasse: at(f, c[10]!),
+    Hausnummer: at(f, c[11]!),
+    Hausnummernzusatz: at(f, c[12]!),
+    Anzahl: at(f, c[13]!),
+    Status: at(f, c[14]!),
+    Grundschulempfehlung: at(f, c[15]!),
+    LSSchulnummer: at(f, c[16]!),
+  };
 }

@@ -102,55 +102,104 @@ function rejected(raw: RawRecord, reason: RejectReason, column: string): Validat
   return { ok: false, reason, column, value: field(raw, column) };
 }
 
-export function validateRecord(raw: RawRecord, ctx: ValidationContext): Validation {
+// Each field's check as a function of its (trimmed) value alone: null means invalid.
+function schuljahrYear(v: string): number | null {
+  const sj = /^(\d{4})\/(\d{2})$/.exec(v);
+  return !sj || (Number(sj[1]) + 1) % 100 !== Number(sj[2]) || Number(sj[1]) < 1990 || Number(sj[1]) > 2100 ? null : Number(sj[1]);
+}
+const schulnummerFormat = (v: string) => (/^\d{6}$/.test(v) ? v : null);
+function jahrgangCode(v: string): string | null {
+  let j = v.toUpperCase();
+  if (/^\d{1,2}$/.test(j)) j = j.padStart(2, '0');
+  if (j === 'EF') j = 'E1';
+  return /^(0[1-9]|1[0-3]|E1|Q1|Q2)$/.test(j) ? j : null;
+}
+function geschlechtCode(v: string): PupilRecord['geschlecht'] | null {
+  const k = foldGerman(v);
+  return Object.hasOwn(GESCHLECHT, k) ? GESCHLECHT[k]! : null; // hasOwn: "constructor" is no code
+}
+function natCode(v: string): string | null {
+  const n = v.toUpperCase();
+  return n === '' || /^[A-Z]{3}$/.test(n) ? n : null;
+}
+function langCode(v: string): string | null {
+  let l = v.toLowerCase();
+  if (Object.hasOwn(LANG_1_TO_3, l)) l = LANG_1_TO_3[l]!;
+  return l === '' || /^[a-z]{3}$/.test(l) ? l : null;
+}
+/** '' when absent, else the year if it has four digits. */
+const zuzugYear = (v: string): number | '' | null => (v === '' ? '' : /^\d{4}$/.test(v) ? Number(v) : null);
+function foerderCode(v: string): string | null {
+  const f = v.toUpperCase();
+  return f === '' || FOERDER.has(f) ? f : null;
+}
+function anzahlCount(v: string): number | null {
+  const n = v === '' ? 1 : Number(v);
+  return /^\d+$/.test(v || '1') && Number.isSafeInteger(n) && n >= 1 ? n : null;
+}
+
+/**
+ * The checks' results remembered per distinct value, one map per field: a file
+ * repeats few values in each of these fields, so a million records need a few
+ * hundred checks. Owned by the caller (one per run); results are the same with
+ * or without it. A field with more distinct values than `limit` is checked anew.
+ */
+export class ValidationMemo {
+  private readonly maps = new Map<(v: string) => unknown, Map<string, unknown>>();
+  constructor(private readonly limit = 10_000) {}
+
+  get<T>(check: (v: string) => T, v: string): T {
+    let m = this.maps.get(check);
+    if (!m) this.maps.set(check, (m = new Map()));
+    if (m.has(v)) return m.get(v) as T;
+    const r = check(v);
+    if (m.size < this.limit) m.set(v, r);
+    return r;
+  }
+}
+
+/** Every check anew: what a memo gives, without remembering. */
+const DIRECT = { get: <T>(check: (v: string) => T, v: string): T => check(v) };
+
+export function validateRecord(raw: RawRecord, ctx: ValidationContext, memo?: ValidationMemo): Validation {
   // No field of a real record comes near this; a longer one is a broken export, and
   // matching it against every street name would take minutes (edit distance).
   for (const k in raw) {
     if (raw[k]!.length > MAX_FIELD_LENGTH)
       return { ok: false, reason: 'field_too_long', column: k, value: raw[k]!.slice(0, MAX_FIELD_LENGTH) };
   }
+  const checks: Pick<ValidationMemo, 'get'> = memo ?? DIRECT;
 
   let schuljahr = field(raw, 'Schuljahr');
   if (!schuljahr && ctx.schuljahr) schuljahr = ctx.schuljahr;
-  const sj = /^(\d{4})\/(\d{2})$/.exec(schuljahr);
-  if (!sj || (Number(sj[1]) + 1) % 100 !== Number(sj[2]) || Number(sj[1]) < 1990 || Number(sj[1]) > 2100) {
-    return rejected(raw, 'invalid_schuljahr', 'Schuljahr');
-  }
+  const year = checks.get(schuljahrYear, schuljahr);
+  if (year === null) return rejected(raw, 'invalid_schuljahr', 'Schuljahr');
   if (ctx.schuljahr && schuljahr !== ctx.schuljahr) return rejected(raw, 'schuljahr_mismatch', 'Schuljahr');
 
   const schulnummer = field(raw, 'Schulnummer');
-  if (!/^\d{6}$/.test(schulnummer)) return rejected(raw, 'invalid_schulnummer', 'Schulnummer');
+  if (checks.get(schulnummerFormat, schulnummer) === null) return rejected(raw, 'invalid_schulnummer', 'Schulnummer');
   if (!ctx.knownSchools.has(schulnummer)) return rejected(raw, 'unknown_schulnummer', 'Schulnummer');
 
-  let jahrgang = field(raw, 'Jahrgang').toUpperCase();
-  if (/^\d{1,2}$/.test(jahrgang)) jahrgang = jahrgang.padStart(2, '0');
-  if (jahrgang === 'EF') jahrgang = 'E1';
-  if (!/^(0[1-9]|1[0-3]|E1|Q1|Q2)$/.test(jahrgang)) return rejected(raw, 'invalid_jahrgang', 'Jahrgang');
+  const jahrgang = checks.get(jahrgangCode, field(raw, 'Jahrgang'));
+  if (jahrgang === null) return rejected(raw, 'invalid_jahrgang', 'Jahrgang');
 
-  const geschlecht = GESCHLECHT[foldGerman(field(raw, 'Geschlecht'))];
-  if (!geschlecht) return rejected(raw, 'invalid_geschlecht', 'Geschlecht');
+  const geschlecht = checks.get(geschlechtCode, field(raw, 'Geschlecht'));
+  if (geschlecht === null) return rejected(raw, 'invalid_geschlecht', 'Geschlecht');
 
-  const nat = field(raw, 'Staatsangehoerigkeit').toUpperCase();
-  if (nat && !/^[A-Z]{3}$/.test(nat)) return rejected(raw, 'invalid_staatsangehoerigkeit', 'Staatsangehoerigkeit');
+  const nat = checks.get(natCode, field(raw, 'Staatsangehoerigkeit'));
+  if (nat === null) return rejected(raw, 'invalid_staatsangehoerigkeit', 'Staatsangehoerigkeit');
 
-  let lang = field(raw, 'Verkehrssprache').toLowerCase();
-  if (LANG_1_TO_3[lang]) lang = LANG_1_TO_3[lang]!;
-  if (lang && !/^[a-z]{3}$/.test(lang)) return rejected(raw, 'invalid_verkehrssprache', 'Verkehrssprache');
+  const lang = checks.get(langCode, field(raw, 'Verkehrssprache'));
+  if (lang === null) return rejected(raw, 'invalid_verkehrssprache', 'Verkehrssprache');
 
-  const zuzugRaw = field(raw, 'Zuzugsjahr');
-  let zuzugsjahr: number | null = null;
-  if (zuzugRaw) {
-    zuzugsjahr = Number(zuzugRaw);
-    if (!/^\d{4}$/.test(zuzugRaw) || zuzugsjahr < 1950 || zuzugsjahr > Number(sj[1]) + 1)
-      return rejected(raw, 'invalid_zuzugsjahr', 'Zuzugsjahr');
-  }
+  const zuzug = checks.get(zuzugYear, field(raw, 'Zuzugsjahr'));
+  if (zuzug === null || (zuzug !== '' && (zuzug < 1950 || zuzug > year + 1))) return rejected(raw, 'invalid_zuzugsjahr', 'Zuzugsjahr');
 
-  const foerder = field(raw, 'Foerderschwerpunkt').toUpperCase();
-  if (foerder && !FOERDER.has(foerder)) return rejected(raw, 'invalid_foerderschwerpunkt', 'Foerderschwerpunkt');
+  const foerder = checks.get(foerderCode, field(raw, 'Foerderschwerpunkt'));
+  if (foerder === null) return rejected(raw, 'invalid_foerderschwerpunkt', 'Foerderschwerpunkt');
 
-  const anzahlRaw = field(raw, 'Anzahl');
-  const anzahl = anzahlRaw === '' ? 1 : Number(anzahlRaw);
-  if (!/^\d+$/.test(anzahlRaw || '1') || !Number.isSafeInteger(anzahl) || anzahl < 1) return rejected(raw, 'invalid_anzahl', 'Anzahl');
+  const anzahl = checks.get(anzahlCount, field(raw, 'Anzahl'));
+  if (anzahl === null) return rejected(raw, 'invalid_anzahl', 'Anzahl');
 
   return {
     ok: true,
@@ -161,7 +210,7 @@ export function validateRecord(raw: RawRecord, ctx: ValidationContext): Validati
       geschlecht,
       staatsangehoerigkeit: nat,
       verkehrssprache: lang,
-      zuzugsjahr,
+      zuzugsjahr: zuzug === '' ? null : zuzug,
       foerderschwerpunkt: foerder,
       wohnort: field(raw, 'Wohnort'),
       plz: field(raw, 'PLZ'),
