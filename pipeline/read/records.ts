@@ -102,41 +102,55 @@ function rejected(raw: RawRecord, reason: RejectReason, column: string): Validat
   return { ok: false, reason, column, value: field(raw, column) };
 }
 
-// Each field's check as a function of its (trimmed) value alone: null means invalid.
-function schuljahrYear(v: string): number | null {
-  const sj = /^(\d{4})\/(\d{2})$/.exec(v);
-  return !sj || (Number(sj[1]) + 1) % 100 !== Number(sj[2]) || Number(sj[1]) < 1990 || Number(sj[1]) > 2100 ? null : Number(sj[1]);
+/** A field's check as a function of its (trimmed) value alone; null means invalid. */
+interface Check<T> {
+  /** Index of its map in a ValidationMemo. */
+  id: number;
+  run: (v: string) => T;
 }
-const schulnummerFormat = (v: string) => (/^\d{6}$/.test(v) ? v : null);
-function jahrgangCode(v: string): string | null {
+const CHECKS: Check<unknown>[] = [];
+function check<T>(run: (v: string) => T): Check<T> {
+  const c = { id: CHECKS.length, run };
+  CHECKS.push(c);
+  return c;
+}
+
+/** The Schuljahr (the checked string itself, so a memo hands out one instance per value) and its first year. */
+const SCHULJAHR = check((v) => {
+  const sj = /^(\d{4})\/(\d{2})$/.exec(v);
+  const year = sj ? Number(sj[1]) : NaN;
+  return !sj || (year + 1) % 100 !== Number(sj[2]) || year < 1990 || year > 2100 ? null : { schuljahr: v, year };
+});
+const SCHULNUMMER = check((v) => (/^\d{6}$/.test(v) ? v : null));
+const JAHRGANG = check((v) => {
   let j = v.toUpperCase();
   if (/^\d{1,2}$/.test(j)) j = j.padStart(2, '0');
   if (j === 'EF') j = 'E1';
   return /^(0[1-9]|1[0-3]|E1|Q1|Q2)$/.test(j) ? j : null;
-}
-function geschlechtCode(v: string): PupilRecord['geschlecht'] | null {
+});
+const GESCHLECHT_CODE = check((v): PupilRecord['geschlecht'] | null => {
   const k = foldGerman(v);
   return Object.hasOwn(GESCHLECHT, k) ? GESCHLECHT[k]! : null; // hasOwn: "constructor" is no code
-}
-function natCode(v: string): string | null {
+});
+const NAT = check((v) => {
   const n = v.toUpperCase();
   return n === '' || /^[A-Z]{3}$/.test(n) ? n : null;
-}
-function langCode(v: string): string | null {
+});
+const LANG = check((v) => {
   let l = v.toLowerCase();
   if (Object.hasOwn(LANG_1_TO_3, l)) l = LANG_1_TO_3[l]!;
   return l === '' || /^[a-z]{3}$/.test(l) ? l : null;
-}
-/** '' when absent, else the year if it has four digits. */
-const zuzugYear = (v: string): number | '' | null => (v === '' ? '' : /^\d{4}$/.test(v) ? Number(v) : null);
-function foerderCode(v: string): string | null {
+});
+/** '' when absent, else the year if it has four digits (its range depends on the Schuljahr: checked by the caller). */
+const ZUZUG = check((v): number | '' | null => (v === '' ? '' : /^\d{4}$/.test(v) ? Number(v) : null));
+const FOERDER_CODE = check((v) => {
   const f = v.toUpperCase();
   return f === '' || FOERDER.has(f) ? f : null;
-}
-function anzahlCount(v: string): number | null {
+});
+const ANZAHL = check((v) => {
   const n = v === '' ? 1 : Number(v);
   return /^\d+$/.test(v || '1') && Number.isSafeInteger(n) && n >= 1 ? n : null;
-}
+});
 
 /**
  * The checks' results remembered per distinct value, one map per field: a file
@@ -145,21 +159,21 @@ function anzahlCount(v: string): number | null {
  * or without it. A field with more distinct values than `limit` is checked anew.
  */
 export class ValidationMemo {
-  private readonly maps = new Map<(v: string) => unknown, Map<string, unknown>>();
+  private readonly maps = CHECKS.map(() => new Map<string, unknown>());
   constructor(private readonly limit = 10_000) {}
 
-  get<T>(check: (v: string) => T, v: string): T {
-    let m = this.maps.get(check);
-    if (!m) this.maps.set(check, (m = new Map()));
-    if (m.has(v)) return m.get(v) as T;
-    const r = check(v);
+  get<T>(c: Check<T>, v: string): T {
+    const m = this.maps[c.id]!;
+    const hit = m.get(v); // a check never returns undefined
+    if (hit !== undefined) return hit as T;
+    const r = c.run(v);
     if (m.size < this.limit) m.set(v, r);
     return r;
   }
 }
 
 /** Every check anew: what a memo gives, without remembering. */
-const DIRECT = { get: <T>(check: (v: string) => T, v: string): T => check(v) };
+const DIRECT = { get: <T>(c: Check<T>, v: string): T => c.run(v) };
 
 export function validateRecord(raw: RawRecord, ctx: ValidationContext, memo?: ValidationMemo): Validation {
   // No field of a real record comes near this; a longer one is a broken export, and
@@ -170,35 +184,36 @@ export function validateRecord(raw: RawRecord, ctx: ValidationContext, memo?: Va
   }
   const checks: Pick<ValidationMemo, 'get'> = memo ?? DIRECT;
 
-  let schuljahr = field(raw, 'Schuljahr');
-  if (!schuljahr && ctx.schuljahr) schuljahr = ctx.schuljahr;
-  const year = checks.get(schuljahrYear, schuljahr);
-  if (year === null) return rejected(raw, 'invalid_schuljahr', 'Schuljahr');
+  let given = field(raw, 'Schuljahr');
+  if (!given && ctx.schuljahr) given = ctx.schuljahr;
+  const sj = checks.get(SCHULJAHR, given);
+  if (sj === null) return rejected(raw, 'invalid_schuljahr', 'Schuljahr');
+  const { schuljahr, year } = sj;
   if (ctx.schuljahr && schuljahr !== ctx.schuljahr) return rejected(raw, 'schuljahr_mismatch', 'Schuljahr');
 
-  const schulnummer = field(raw, 'Schulnummer');
-  if (checks.get(schulnummerFormat, schulnummer) === null) return rejected(raw, 'invalid_schulnummer', 'Schulnummer');
+  const schulnummer = checks.get(SCHULNUMMER, field(raw, 'Schulnummer'));
+  if (schulnummer === null) return rejected(raw, 'invalid_schulnummer', 'Schulnummer');
   if (!ctx.knownSchools.has(schulnummer)) return rejected(raw, 'unknown_schulnummer', 'Schulnummer');
 
-  const jahrgang = checks.get(jahrgangCode, field(raw, 'Jahrgang'));
+  const jahrgang = checks.get(JAHRGANG, field(raw, 'Jahrgang'));
   if (jahrgang === null) return rejected(raw, 'invalid_jahrgang', 'Jahrgang');
 
-  const geschlecht = checks.get(geschlechtCode, field(raw, 'Geschlecht'));
+  const geschlecht = checks.get(GESCHLECHT_CODE, field(raw, 'Geschlecht'));
   if (geschlecht === null) return rejected(raw, 'invalid_geschlecht', 'Geschlecht');
 
-  const nat = checks.get(natCode, field(raw, 'Staatsangehoerigkeit'));
+  const nat = checks.get(NAT, field(raw, 'Staatsangehoerigkeit'));
   if (nat === null) return rejected(raw, 'invalid_staatsangehoerigkeit', 'Staatsangehoerigkeit');
 
-  const lang = checks.get(langCode, field(raw, 'Verkehrssprache'));
+  const lang = checks.get(LANG, field(raw, 'Verkehrssprache'));
   if (lang === null) return rejected(raw, 'invalid_verkehrssprache', 'Verkehrssprache');
 
-  const zuzug = checks.get(zuzugYear, field(raw, 'Zuzugsjahr'));
+  const zuzug = checks.get(ZUZUG, field(raw, 'Zuzugsjahr'));
   if (zuzug === null || (zuzug !== '' && (zuzug < 1950 || zuzug > year + 1))) return rejected(raw, 'invalid_zuzugsjahr', 'Zuzugsjahr');
 
-  const foerder = checks.get(foerderCode, field(raw, 'Foerderschwerpunkt'));
+  const foerder = checks.get(FOERDER_CODE, field(raw, 'Foerderschwerpunkt'));
   if (foerder === null) return rejected(raw, 'invalid_foerderschwerpunkt', 'Foerderschwerpunkt');
 
-  const anzahl = checks.get(anzahlCount, field(raw, 'Anzahl'));
+  const anzahl = checks.get(ANZAHL, field(raw, 'Anzahl'));
   if (anzahl === null) return rejected(raw, 'invalid_anzahl', 'Anzahl');
 
   return {
