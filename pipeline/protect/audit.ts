@@ -205,6 +205,14 @@ export interface JointOptions {
   minCount: number;
   /** A guard, not a limit that shapes the result: every round hides at least one cell, so the loop ends anyway. */
   maxRounds?: number; // 100
+  /**
+   * Neighbourhood size of the first round (see AuditInput.localLimit; default 400).
+   * Later rounds audit whole systems only: they see the few cells narrowed the round
+   * before, which sums tie to many others, and a neighbourhood seldom decides those.
+   * Measured on the 1M benchmark's table: the repair 5.6 s with neighbourhoods in
+   * every round, 3.5 s without them after the first (14,187 → 6,771 programs).
+   */
+  localLimit?: number;
   /** Progress within a round: cells audited so far and in all (round 1 audits every cell below k, later rounds those narrowed). */
   onProgress?: (round: number, done: number, total: number) => void;
 }
@@ -218,6 +226,8 @@ export interface JointResult {
   rounds: number;
   solves: number;
   largest: number;
+  /** Cells decided in a neighbourhood (first round only, see `localLimit`). */
+  local: number;
 }
 
 /**
@@ -238,7 +248,7 @@ export async function protectJointly(status: readonly CellStatus[], o: JointOpti
   const maxRounds = o.maxRounds ?? 100;
   const sumsOf: number[][] = values.map(() => []);
   equations.forEach((eq, e) => eq.forEach((c) => sumsOf[c]!.push(e)));
-  const out: JointResult = { status: [...status], narrowedAtFirst: 0, added: 0, rounds: 0, solves: 0, largest: 0 };
+  const out: JointResult = { status: [...status], narrowedAtFirst: 0, added: 0, rounds: 0, solves: 0, largest: 0, local: 0 };
   let cells: Set<number> | undefined;
   for (;;) {
     const audit = await auditSuppression({
@@ -249,10 +259,12 @@ export async function protectJointly(status: readonly CellStatus[], o: JointOpti
       minCount: k,
       cells,
       bounding: true,
+      localLimit: out.rounds === 0 ? o.localLimit : Infinity,
       onProgress: (done, total) => o.onProgress?.(out.rounds + 1, done, total),
     });
     out.rounds++;
     out.solves += audit.solves;
+    out.local += audit.local;
     out.largest = Math.max(out.largest, audit.largest);
     if (out.rounds === 1) out.narrowedAtFirst = audit.narrowed.length;
     if (audit.narrowed.length === 0) return out;

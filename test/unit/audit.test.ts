@@ -200,6 +200,26 @@ describe('protectJointly', () => {
     expect(again.narrowed).toEqual([]);
   });
 
+  it.each([1, 3, 6, 10])(
+    'seed %i: only the first round decides cells in neighbourhoods, later rounds solve whole systems',
+    async (seed) => {
+      const { values: vals, equations: eqs } = city(seed);
+      const status = suppressCells(vals, eqs, k);
+      const first = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: 12 });
+      const result = await protectJointly(status, {
+        values: vals,
+        groups: eqs,
+        equations: eqs,
+        fixed: () => false,
+        minCount: k,
+        localLimit: 12,
+      });
+      expect(result.rounds).toBeGreaterThan(1);
+      expect(first.local).toBeGreaterThan(0);
+      expect(result.local).toBe(first.local);
+    },
+  );
+
   it('leaves a pattern the audit accepts as it is', async () => {
     const status: CellStatus[] = [null, 'count_below_k', 'secondary', null];
     const result = await protectJointly(status, {
@@ -209,7 +229,7 @@ describe('protectJointly', () => {
       fixed: () => false,
       minCount: k,
     });
-    expect(result).toEqual({ status, narrowedAtFirst: 0, added: 0, rounds: 1, solves: 2, largest: 2 });
+    expect(result).toEqual({ status, narrowedAtFirst: 0, added: 0, rounds: 1, solves: 2, largest: 2, local: 0 });
   });
 
   it('hides the smaller published cell for a recovered one, and gives up after maxRounds', async () => {
