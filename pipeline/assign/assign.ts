@@ -13,9 +13,12 @@ import { AppError } from '../../core/errors.ts';
  */
 export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Record<string, number>> {
   await sql.exec(`
+    -- Records per house: one scan of the records for the points and both checks below.
+    CREATE UNLOGGED TABLE staging.record_houses AS
+      SELECT x, y, count(*)::int AS n FROM staging.records WHERE x IS NOT NULL GROUP BY x, y;
     CREATE UNLOGGED TABLE staging.house_points AS
       SELECT x, y, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ${gazetteerSrid}), 4326) AS geom
-      FROM (SELECT DISTINCT x, y FROM staging.records WHERE x IS NOT NULL) h;
+      FROM staging.record_houses;
     CREATE UNLOGGED TABLE staging.house_areas AS
       SELECT DISTINCT ON (p.x, p.y, a.level) p.x, p.y, a.level, a.area_id
       FROM staging.house_points p JOIN staging.areas a ON ST_Intersects(a.geom, p.geom)
@@ -54,19 +57,18 @@ export async function assignRecords(sql: Sql, gazetteerSrid: number): Promise<Re
       SELECT r.id, h.level, h.area_id FROM staging.records r JOIN staging.house_areas h ON h.x = r.x AND h.y = r.y
       UNION ALL SELECT id, level, area_id FROM staging.record_areas_other;
   `);
-  // Houses counted from the records, not from house_points: a statement that fails
-  // inside PostGIS may leave zero rows instead of raising (seen on PGlite).
+  // Houses counted from the records (record_houses is plain SQL), not from house_points:
+  // a statement that fails inside PostGIS may leave zero rows instead of raising (seen on PGlite).
   const [check] = await sql.query<{ expected: number; points: number }>(
-    `SELECT (SELECT count(*) FROM (SELECT DISTINCT x, y FROM staging.records WHERE x IS NOT NULL) h)::int AS expected,
+    `SELECT (SELECT count(*) FROM staging.record_houses)::int AS expected,
             (SELECT count(*) FROM staging.house_points WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom))::int AS points`,
   );
   if (check!.expected !== check!.points) {
     throw new AppError('integrity', `point construction lost houses: ${check!.points} of ${check!.expected}`);
   }
-  // Records per house first (a few ten thousand), then per level.
+  // From the records per house (a few ten thousand), per level.
   const rows = await sql.query<{ level: string; unassigned: number }>(
-    `WITH per_house AS (SELECT x, y, count(*) AS n FROM staging.records WHERE x IS NOT NULL GROUP BY x, y),
-          by_house AS (SELECT h.level, sum(p.n) AS n FROM per_house p JOIN staging.house_areas h ON h.x = p.x AND h.y = p.y GROUP BY h.level),
+    `WITH by_house AS (SELECT h.level, sum(p.n) AS n FROM staging.record_houses p JOIN staging.house_areas h ON h.x = p.x AND h.y = p.y GROUP BY h.level),
           other AS (SELECT level, count(*) AS n FROM staging.record_areas_other GROUP BY level)
      SELECT l.level,
        ((SELECT count(*) FROM staging.records WHERE bucket LIKE 'assigned:%')
