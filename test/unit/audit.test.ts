@@ -155,7 +155,7 @@ describe('auditSuppression in neighbourhoods', () => {
     const { values: vals, equations: eqs } = city(seed);
     const status = suppressCells(vals, eqs, k);
     const whole = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: Infinity });
-    const near = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: 12 });
+    const near = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: 12, localFrom: 12 });
     expect(whole.narrowed).toHaveLength(narrowed);
     expect([whole.local, near.local]).toEqual([0, local]);
     expect(near.narrowed.map((n) => n.cell)).toEqual(whole.narrowed.map((n) => n.cell));
@@ -164,6 +164,24 @@ describe('auditSuppression in neighbourhoods', () => {
       expect(n.lower).toBeLessThanOrEqual(whole.narrowed[i]!.lower);
       expect(n.upper).toBeGreaterThanOrEqual(whole.narrowed[i]!.upper);
     });
+  });
+
+  it('solves systems up to localFrom unknowns whole (default: 6 neighbourhoods)', async () => {
+    const { values: vals, equations: eqs } = city(1);
+    const status = suppressCells(vals, eqs, k);
+    const audit = (o: { localFrom?: number }) =>
+      auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: 12, ...o });
+    const [largest, defaults, below, above] = await Promise.all([
+      audit({ localFrom: Infinity }),
+      audit({}),
+      audit({ localFrom: 0 }),
+      audit({ localFrom: 12 }),
+    ]);
+    // The largest system is more than one and less than six neighbourhoods of 12.
+    expect(largest.largest).toBeGreaterThan(12);
+    expect(largest.largest).toBeLessThanOrEqual(72);
+    // localFrom 0 sends even the smallest systems to neighbourhoods, which then decide more cells.
+    expect([largest.local, defaults.local, below.local, above.local]).toEqual([0, 0, 7, 3]);
   });
 });
 
@@ -205,7 +223,7 @@ describe('protectJointly', () => {
     async (seed) => {
       const { values: vals, equations: eqs } = city(seed);
       const status = suppressCells(vals, eqs, k);
-      const first = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: 12 });
+      const first = await auditSuppression({ values: vals, status, equations: eqs, minCount: k, localLimit: 12, localFrom: 12 });
       const result = await protectJointly(status, {
         values: vals,
         groups: eqs,
@@ -213,6 +231,7 @@ describe('protectJointly', () => {
         fixed: () => false,
         minCount: k,
         localLimit: 12,
+        localFrom: 12,
       });
       expect(result.rounds).toBeGreaterThan(1);
       expect(first.local).toBeGreaterThan(0);
