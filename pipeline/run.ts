@@ -5,14 +5,14 @@ import { columns, connectionLost, type Database } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { faultPoint, withStatementFaults } from '../core/fault.ts';
 import { log as defaultLog, progress, step, type Logger } from '../core/log.ts';
-import { aggregateCounts, ORIGIN_LEVEL } from './aggregate/aggregate.ts';
 import { aggregateContext, contextPartitions } from './aggregate/context.ts';
-import { buildRecordFacts } from './aggregate/facts.ts';
+import { buildRecordFacts, readSchoolFacts } from './aggregate/facts.ts';
+import { ORIGIN_LEVEL, SCHOOL_LEVEL, Tally } from './aggregate/tally.ts';
 import { dimensions, fixedMeasures, PARTITIONS } from './aggregate/measures.ts';
 import { pupilIndicators, type IndicatorDefinition } from './aggregate/registry.ts';
 import { readContextIndicators } from './read/indicators.ts';
 import { readGemeinden } from './read/gemeinden.ts';
-import { assignRecords } from './assign/assign.ts';
+import { assignHouses, readPlaces, stagePlaces } from './assign/assign.ts';
 import { loadBoundaries, loadGemeinden } from './assign/boundaries.ts';
 import { buildGazetteer } from './geocode/gazetteer.ts';
 import { OriginResolver } from './geocode/origin.ts';
@@ -183,13 +183,33 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         )
       : undefined;
 
-    const account = await timed('records', 'Records (read, validate, geocode)', () =>
+    const localLevel =
+      levels.find((l) => l.level === job.flows.localLevel) ?? levels.find((l) => l.level === 'Stadtteil') ?? levels.at(-1)!;
+    const levelNames = levels.map((l) => l.level);
+    const { places, tally } = await timed('assign', 'Assign houses to areas', async () => {
+      await assignHouses(db, gaz.file.srid);
+      await buildRecordFacts(db, {
+        localLevel: localLevel.level,
+        cityLevel: levels[0]!.level,
+        gazetteerSrid: gaz.file.srid,
+        nearest: job.flows.nearestGrundschulen,
+        grundschule: '02',
+      });
+      return {
+        places: await readPlaces(db, levelNames),
+        tally: new Tally({ levels: levelNames, localLevel: levelNames.indexOf(localLevel.level), schools: await readSchoolFacts(db) }),
+      };
+    });
+
+    const account = await timed('records', 'Records (read, validate, geocode, count)', () =>
       loadRecords({
         sql: db,
         job,
         gazetteer: gaz.index,
         origins: origins.resolver,
         knownSchools: new Set(schools.schools.map((s) => s.schulnummer)),
+        places,
+        tally,
         quarantineFile,
         out,
       }),
@@ -204,7 +224,8 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     if (staged!.n !== account.rows - rejected)
       throw new AppError('integrity', `staging holds ${staged!.n} records, expected ${account.rows - rejected}`);
 
-    const unassignedPerLevel = await timed('assign', 'Assign to areas', () => assignRecords(db, gaz.file.srid));
+    await stagePlaces(db, places);
+    const unassignedPerLevel = tally.unassigned();
 
     const areaRows = await db.query<{ level: string; area_id: string; parent_id: string | null; ordinal: number }>(
       'SELECT level, area_id, parent_id, ordinal FROM staging.areas ORDER BY ordinal, area_id',
@@ -214,19 +235,8 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
     if (schuljahre.length === 0)
       throw new AppError('invalid_input', 'no valid pupil records: nothing to publish', { file: job.records[0]!.file });
 
-    const localLevel =
-      levels.find((l) => l.level === job.flows.localLevel) ?? levels.find((l) => l.level === 'Stadtteil') ?? levels.at(-1)!;
     const dims = dimensions(localLevel.title);
     const pupil = pupilIndicators(localLevel.title);
-    await timed('flows', 'School locations and distances', () =>
-      buildRecordFacts(db, {
-        localLevel: localLevel.level,
-        cityLevel: levels[0]!.level,
-        gazetteerSrid: gaz.file.srid,
-        nearest: job.flows.nearestGrundschulen,
-        grundschule: '02',
-      }),
-    );
 
     const parents = parentChains(
       areaRows,
@@ -248,17 +258,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
 
     const indicators = [...pupil, ...context.definitions];
     const { table, groupwise } = await timed('aggregate', 'Aggregate and protect', async () => {
-      const rows = [
-        ...(await aggregateCounts(
-          db,
-          levels.map((l) => l.level),
-          localLevel.level,
-          // PGlite runs one statement at a time: parts would only scan the records once more each.
-          { parts: db.engine === 'postgres' ? 2 : 1 },
-        )),
-        ...(await schoolTotals(db)),
-        ...context.cells,
-      ];
+      const rows = [...tally.rows(), ...context.cells];
       const schulformen = [...new Set(rows.filter((r) => r.measure.startsWith('schulform:')).map((r) => r.measure))].sort();
       const table = buildTable(rows, {
         areas,
@@ -411,19 +411,8 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
   }
 }
 
-/** Level name of the per-school totals in the count table. */
-const SCHOOL_LEVEL = '@schule';
-
 /** Residual cells (a whole minus its parts) are never published and never hidden to protect others. */
 const residual = (table: CellTable) => (i: number) => table.cells[i]!.residual === true;
-
-/** All pupils of each school in the valid records, whether resident, Einpendler or unmatched. */
-async function schoolTotals(db: Database): Promise<CountRow[]> {
-  const rows = await db.query<{ schulnummer: string; schuljahr: string; n: number }>(
-    `SELECT schulnummer, schuljahr, sum(anzahl)::int AS n FROM staging.records GROUP BY 1, 2`,
-  );
-  return rows.map((r) => ({ level: SCHOOL_LEVEL, areaId: r.schulnummer, schuljahr: r.schuljahr, measure: 'pupils', count: r.n }));
-}
 
 /**
  * A school's pupils = its flows from the areas of the coarsest level + its

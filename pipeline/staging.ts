@@ -36,10 +36,10 @@ export async function resetStaging(sql: Sql): Promise<void> {
       -- Einpendler: where they live (AGS, land:<key>, ausland or unbekannt).
       origin text,
       street_key text, x float8, y float8,
-      status text NOT NULL DEFAULT '', grundschulempfehlung text NOT NULL DEFAULT '', ls_schulnummer text NOT NULL DEFAULT ''
+      status text NOT NULL DEFAULT '', grundschulempfehlung text NOT NULL DEFAULT '', ls_schulnummer text NOT NULL DEFAULT '',
+      -- Assigned records: their areas on every level, as rows of staging.place_areas (see assign.ts).
+      place int
     );
-    -- Candidate addresses of records whose street could be read in several ways.
-    CREATE UNLOGGED TABLE staging.record_candidates (id int NOT NULL, x float8 NOT NULL, y float8 NOT NULL);
     CREATE UNLOGGED TABLE staging.gemeinden (ags text PRIMARY KEY, name text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL);
   `);
 }

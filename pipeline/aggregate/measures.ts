@@ -3,7 +3,7 @@ import type { Partition } from '../protect/table.ts';
 
 /**
  * What the aggregate stage counts. Every assigned record counts once in each
- * measure of its list (see `recordMeasuresSql`); a measure is either a category
+ * measure of its list (see tally.ts); a measure is either a category
  * of a dimension (`jahrgang:05`), a derived sum (`sek1`), or a flow to a school
  * (`school:123456`). The partitions say which measures add up to which: they
  * are the groups of the secondary suppression, and the dimension categories are
@@ -166,37 +166,6 @@ export const PARTITIONS: readonly Partition[] = [
   { whole: 'grundschule', parts: ['grundschulwahl:andere', 'grundschulwahl_nicht_andere'] },
   { whole: 'grundschulwahl_nicht_andere', parts: ['grundschulwahl:naechste_3', 'grundschulwahl:unbekannt'] },
 ];
-
-/**
- * The categorical columns of staging.record_dims, each with the SQL that computes it
- * from r (staging.records), s (its school) and f (its facts, see `recordFactsJoin`). NULL means
- * the record does not count in that column (e.g. `sek1` outside Jahrgang 5–10).
- * A column named like a dimension gives its categories; `sek1` gives
- * sek1_gymnasium / sek1_andere; `schulnummer` gives the flows school:<nr>.
- */
-export const RECORD_COLUMNS: readonly { column: string; sql: string }[] = (() => {
-  const bins = SCHULWEG_BINS.map((b) => (b.upTo === null ? `ELSE '${b.id}'` : `WHEN f.dist_m < ${b.upTo} THEN '${b.id}'`)).join(' ');
-  const sek1 = `r.jahrgang IN ('05','06','07','08','09','10')`;
-  const primary = `r.jahrgang IN ('01','02','03','04') AND s.schulform = '02'`;
-  return [
-    { column: 'jahrgang', sql: 'r.jahrgang' },
-    { column: 'schulform', sql: 's.schulform' },
-    { column: 'geschlecht', sql: `CASE r.geschlecht WHEN 'w' THEN 'w' WHEN 'm' THEN 'm' ELSE 'divers' END` },
-    { column: 'familiensprache', sql: `CASE WHEN r.lang NOT IN ('', 'deu') THEN 'nicht_deutsch' ELSE 'deutsch_oder_ohne_angabe' END` },
-    { column: 'staatsangehoerigkeit', sql: `CASE WHEN r.nat NOT IN ('', 'DEU') THEN 'nicht_deutsch' ELSE 'deutsch_oder_ohne_angabe' END` },
-    // Schuljahr 2024/25: moved to Germany in 2022, 2023 or 2024.
-    { column: 'zuzug', sql: `CASE WHEN r.zuzugsjahr >= left(r.schuljahr, 4)::int - 2 THEN 'letzte_3_jahre' ELSE 'sonst' END` },
-    { column: 'foerderschwerpunkt', sql: `CASE WHEN r.foerder = '' THEN 'ohne' ELSE r.foerder END` },
-    { column: 'sek1', sql: `CASE WHEN ${sek1} THEN CASE WHEN s.schulform = '20' THEN 'gymnasium' ELSE 'andere' END END` },
-    { column: 'schulort', sql: 'f.schulort' },
-    { column: 'schulweg', sql: `CASE WHEN f.dist_m IS NULL THEN 'unbekannt' ${bins} END` },
-    {
-      column: 'grundschulwahl',
-      sql: `CASE WHEN ${primary} THEN CASE WHEN f.nearest IS NULL THEN 'unbekannt' WHEN f.nearest THEN 'naechste_3' ELSE 'andere' END END`,
-    },
-    { column: 'schulnummer', sql: 'r.schulnummer' },
-  ];
-})();
 
 /** The measure that a value of a record column counts in. */
 export function measureOf(column: string, value: string): string {

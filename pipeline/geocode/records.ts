@@ -6,6 +6,8 @@ import { faultPoint } from '../../core/fault.ts';
 import { RECORD_FIELDS, type Job } from '../job.ts';
 import { openCsv } from '../read/csv.ts';
 import { isOwnMunicipality, validateRecord, ValidationMemo, type RawRecord } from '../read/records.ts';
+import type { House, Place, Places } from '../assign/places.ts';
+import type { Tally } from '../aggregate/tally.ts';
 import type { Gazetteer } from './gazetteer.ts';
 import type { nearStreets } from './fuzzy.ts';
 import { matchAddress } from './match.ts';
@@ -13,7 +15,8 @@ import type { Origin, OriginResolver } from './origin.ts';
 
 /**
  * Reads the pupil records, validates and geocodes each one, and writes it to
- * staging with the bucket it ends in. Every input row ends in exactly one bucket:
+ * staging with the bucket it ends in and its place (its areas on every level, see
+ * places.ts), and counts it in the tally. Every input row ends in exactly one bucket:
  *   assigned:<quality>      geocoded (exact, normalised, alias, fuzzy, without_suffix), several
  *                           candidate addresses (ambiguous) or street level
  *   other_municipality      Wohnort is another municipality (an Einpendler)
@@ -38,7 +41,7 @@ export interface Account {
 export const RECORD_COLUMNS = columns(
   'id int, file int, line int, schuljahr text, schulnummer text, jahrgang text, geschlecht text, lang text, nat text, ' +
     'zuzugsjahr int, foerder text, anzahl int, bucket text, quality text, origin text, street_key text, x float8, y float8, ' +
-    'status text, grundschulempfehlung text, ls_schulnummer text',
+    'status text, grundschulempfehlung text, ls_schulnummer text, place int',
 );
 
 const QUARANTINE_HEADER = ['Datei', 'Zeile', 'Bereich', 'Grund', 'Spalte', ...RECORD_FIELDS, 'Korrektur_Strasse', 'Korrektur_Hausnummer'];
@@ -49,6 +52,9 @@ export interface RecordsStageOptions {
   gazetteer: Gazetteer;
   origins: OriginResolver;
   knownSchools: ReadonlySet<string>;
+  /** The assigned houses and streets (assign.ts), and the counts the records go to. */
+  places: Places;
+  tally: Tally;
   /** Local file for unmatched and rejected records, created with mode 0600. */
   quarantineFile: string;
   batchSize?: number;
@@ -85,7 +91,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
 
   const towns = [o.job.municipality.name];
   const cache = new Map<string, ReturnType<typeof nearStreets>>();
-  const matches = new Map<string, { m: ReturnType<typeof matchAddress>; bucket: string }>();
+  const matches = new Map<string, { m: ReturnType<typeof matchAddress>; bucket: string; place: Place | null; house: House | null }>();
   // A file repeats few values in most fields: each is checked once (same results).
   const memo = new ValidationMemo();
   const ownMunicipality = new Map<string, boolean>();
@@ -100,7 +106,6 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
   };
 
   let batch: unknown[][] = [];
-  let candidates: unknown[][] = [];
   let nextId = 1;
   // Batches are written while the next ones are read and geocoded (on PostgreSQL the
   // database works on the other core, each write on a connection of its own); at most
@@ -109,14 +114,11 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
   const flush = async () => {
     if (batch.length === 0) return;
     const rows = batch;
-    const cands = candidates;
     batch = [];
-    candidates = [];
     while (inflight.length >= 2) await inflight.shift();
     const write = (async () => {
       const written = await o.sql.insertRows('staging.records', RECORD_COLUMNS, rows);
       if (written !== rows.length) throw new AppError('integrity', `staging.records: wrote ${written} of ${rows.length} rows`);
-      if (cands.length > 0) await o.sql.insertRows('staging.record_candidates', columns('id int, x float8, y float8'), cands);
     })();
     // Surface a failure at a later flush or at the end, not as an unhandled rejection.
     write.catch(() => {});
@@ -174,6 +176,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
           let x: number | null = null;
           let y: number | null = null;
           let origin: Origin | null = null;
+          let place: Place | null = null;
           let own = ownMunicipality.get(r.wohnort);
           if (own === undefined) {
             own = isOwnMunicipality(r.wohnort, o.job.municipality);
@@ -183,6 +186,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
             bucket = 'other_municipality';
             origin = o.origins.resolve(r.wohnort);
             account.origins[origin.kind] = (account.origins[origin.kind] ?? 0) + r.anzahl;
+            o.tally.einpendler(r, origin.id);
           } else {
             // Siblings and every Schuljahr repeat the same typed address: match each spelling once.
             const key = `${r.strasse}\u0000${r.hausnummer}\u0000${r.zusatz}`;
@@ -193,19 +197,19 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
               const name =
                 m.status === 'unmatched' ? `unmatched:${m.reason}` : `assigned:${m.status === 'candidates' ? 'ambiguous' : m.quality}`;
               if (matches.size >= 500_000) matches.clear(); // bounded memory on huge inputs
-              matches.set(key, (hit = { m, bucket: name }));
+              matches.set(key, (hit = { m, bucket: name, ...placeOf(o.places, m) }));
             }
             const m = hit.m;
             bucket = hit.bucket;
+            place = hit.place;
             if (m.status === 'unmatched') {
               quarantine(fileIdx, row.line, raw, 'unmatched', m.reason, 'Strasse');
-            } else if (m.status === 'candidates') {
-              quality = m.quality;
-              for (const p of m.points) candidates.push([nextId, p.x, p.y]);
+              o.tally.unplaced(r);
             } else {
               quality = m.quality;
-              streetKey = m.streetKey;
+              if (m.status !== 'candidates') streetKey = m.streetKey;
               if (m.status === 'matched') ({ x, y } = m.point);
+              o.tally.resident(r, place!, hit.house);
             }
           }
           count(bucket, r.anzahl, r.schuljahr, r.schulnummer);
@@ -231,6 +235,7 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
             r.status,
             r.grundschulempfehlung,
             r.lsSchulnummer,
+            place?.id ?? null,
           ]);
           if (batch.length >= batchSize) await flush();
         }
@@ -252,6 +257,20 @@ export async function loadRecords(o: RecordsStageOptions): Promise<Account> {
     fs.closeSync(fd);
   }
   return account;
+}
+
+/** A match's place (and house, for a house-level match); the points come from the gazetteer, so they are always found. */
+function placeOf(places: Places, m: ReturnType<typeof matchAddress>): { place: Place | null; house: House | null } {
+  if (m.status === 'unmatched') return { place: null, house: null };
+  if (m.status === 'street') return { place: places.street(m.streetKey), house: null };
+  if (m.status === 'candidates') {
+    const place = places.candidates(m.points);
+    if (!place) throw new AppError('integrity', 'a candidate address is missing from the assigned houses');
+    return { place, house: null };
+  }
+  const house = places.house(m.point);
+  if (!house) throw new AppError('integrity', 'a matched address is missing from the assigned houses');
+  return { place: house.place, house };
 }
 
 const at = (fields: readonly string[], i: number) => (i < 0 ? '' : (fields[i] ?? ''));

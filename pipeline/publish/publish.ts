@@ -71,11 +71,15 @@ export async function publish(tx: Sql, p: PublishInput): Promise<string> {
     SELECT a.level, a.area_id, f.fid, a.name, a.parent_id, f.parents::jsonb, ST_Area(a.geom::geography), a.geom,
       jsonb_build_object('area_id', a.area_id, 'name', a.name, 'level', a.level)
       || coalesce((SELECT jsonb_object_agg(k || '_id', v) FROM jsonb_each_text(f.parents::jsonb) p (k, v)), '{}')
-    FROM staging.areas a JOIN area_fids f USING (level, area_id);
-    INSERT INTO published.schools (schulnummer, name, schulform, schulform_name, sozialindex, startchancen, geom)
-    SELECT schulnummer, name, schulform, schulform_name, sozialindex, startchancen, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)
-    FROM staging.schools s
-    WHERE EXISTS (SELECT 1 FROM staging.records r WHERE r.schulnummer = s.schulnummer);
+    FROM staging.areas a JOIN area_fids f USING (level, area_id);`);
+  // The schools with pupils in the records: every valid record counts in its school's total.
+  await tx.query(
+    `INSERT INTO published.schools (schulnummer, name, schulform, schulform_name, sozialindex, startchancen, geom)
+     SELECT schulnummer, name, schulform, schulform_name, sozialindex, startchancen, ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 4326)
+     FROM staging.schools WHERE schulnummer = ANY ($1::text[])`,
+    [[...new Set(p.outputs.schoolTotals.map((c) => c.schulnummer))]],
+  );
+  await tx.exec(`
     INSERT INTO published.addresses (street, house_number, number, postcode, municipality, street_key, street_fold, geom)
     SELECT DISTINCT ON (street, house_number, postcode, municipality)
       street, house_number, number, postcode, municipality, street_key, '',

@@ -3,6 +3,7 @@ import { dimensions } from '../../pipeline/aggregate/measures.ts';
 import type { RunReport } from '../../pipeline/run.ts';
 import { smallDemoJob, runQuiet } from '../helpers/demo.ts';
 import { engines, type TestDatabase } from '../helpers/engines.ts';
+import { createRecordDims } from '../helpers/recount.ts';
 
 const K = 3;
 /** The published dimensions; grundschulwahl adds up to the Grundschüler, the others to all pupils. */
@@ -14,6 +15,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] breakdowns, flow
   beforeAll(async () => {
     t = await engine.open();
     report = await runQuiet(t.db, smallDemoJob({ keepStaging: true }));
+    await createRecordDims(t.db, 'Stadtteil');
   });
   afterAll(() => t?.dispose());
 
@@ -35,7 +37,7 @@ describe.each(engines().map((e) => [e.name, e] as const))('[%s] breakdowns, flow
     expect(row!.hidden_catchments).toBeGreaterThan(100);
   });
 
-  /** True counts per (level, area, Schuljahr, measure) from the staged records. */
+  /** True counts per (level, area, Schuljahr, measure) from the staged records, recounted in SQL. */
   async function recount(): Promise<Map<string, number>> {
     const dims = DIMENSIONS;
     const rows = await t.db.query<{ level: string; area_id: string; schuljahr: string; measure: string; n: number }>(
