@@ -70,7 +70,7 @@ describe.skipIf(!pgEngine)('[postgres] connection dropped during a run', () => {
   }
 
   it.each([
-    ['while the records are assigned', 'Assign to areas …', 0],
+    ['while the houses are assigned', 'Assign houses to areas …', 0],
     ['inside the publishing transaction', 'Publish …', 300],
   ])(
     '%s',
