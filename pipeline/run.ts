@@ -7,7 +7,7 @@ import { faultPoint, withStatementFaults } from '../core/fault.ts';
 import { log as defaultLog, progress, step, type Logger } from '../core/log.ts';
 import { aggregateContext, contextPartitions } from './aggregate/context.ts';
 import { buildRecordFacts, readSchoolFacts } from './aggregate/facts.ts';
-import { ORIGIN_LEVEL, SCHOOL_LEVEL, Tally } from './aggregate/tally.ts';
+import { GRUNDSCHULE, ORIGIN_LEVEL, SCHOOL_LEVEL, Tally } from './aggregate/tally.ts';
 import { dimensions, fixedMeasures, PARTITIONS } from './aggregate/measures.ts';
 import { pupilIndicators, type IndicatorDefinition } from './aggregate/registry.ts';
 import { readContextIndicators } from './read/indicators.ts';
@@ -193,7 +193,7 @@ async function runExclusive(db: Database, job: Job, options: RunOptions): Promis
         cityLevel: levels[0]!.level,
         gazetteerSrid: gaz.file.srid,
         nearest: job.flows.nearestGrundschulen,
-        grundschule: '02',
+        grundschule: GRUNDSCHULE,
       });
       return {
         places: await readPlaces(db, levelNames),

@@ -7,7 +7,8 @@ export const ORIGIN_LEVEL = '@herkunft';
 /** Level name of the per-school totals in the count table. */
 export const SCHOOL_LEVEL = '@schule';
 
-const GRUNDSCHULE = '02';
+/** Schulform keys (MSB NRW) that the counts single out. */
+export const GRUNDSCHULE = '02';
 const GYMNASIUM = '20';
 const SEK1 = new Set(['05', '06', '07', '08', '09', '10']);
 const PRIMARY = new Set(['01', '02', '03', '04']);
@@ -152,8 +153,8 @@ export class Tally {
 
   /** A record resident in the city and assigned (any quality): `house` only for house-level records. */
   resident(r: TallyRecord, place: Place, house: House | null): void {
-    const s = this.#school(r);
     const sj = this.#schuljahr(r.schuljahr);
+    const s = this.#school(r, sj.index);
     const n = r.anzahl;
     let byYear = this.#units[place.id];
     if (!byYear) {
@@ -197,7 +198,7 @@ export class Tally {
 
   /** An Einpendler from `origin` (an AGS, land:<key>, ausland or unbekannt). */
   einpendler(r: TallyRecord, origin: string): void {
-    this.#school(r);
+    this.#school(r, this.#schuljahr(r.schuljahr).index);
     let counts = this.#origins.get(`${origin}\u0000${r.schuljahr}`);
     if (!counts) this.#origins.set(`${origin}\u0000${r.schuljahr}`, (counts = new Map()));
     counts.set('pupils', (counts.get('pupils') ?? 0) + r.anzahl);
@@ -207,7 +208,7 @@ export class Tally {
 
   /** A valid record in the city that is not assigned (unmatched): it counts in its school's total only. */
   unplaced(r: TallyRecord): void {
-    this.#school(r);
+    this.#school(r, this.#schuljahr(r.schuljahr).index);
   }
 
   /**
@@ -280,11 +281,12 @@ export class Tally {
     return sj;
   }
 
-  #school(r: TallyRecord): SchoolCounts {
+  /** The record's school, with the record added to its total in the Schuljahr. */
+  #school(r: TallyRecord, schuljahr: number): SchoolCounts {
     const s = this.#schools.get(r.schulnummer);
     // Validation admits known schools only: anything else is a bug, not data.
     if (!s) throw new Error(`tally: school ${r.schulnummer} is not among the schools`);
-    bump(s.totals, this.#schuljahr(r.schuljahr).index, r.anzahl);
+    bump(s.totals, schuljahr, r.anzahl);
     return s;
   }
 }

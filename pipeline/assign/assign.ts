@@ -1,4 +1,4 @@
-import type { Sql } from '../../core/db/index.ts';
+import { columns, type Sql } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { Places, type HouseRow, type StreetAreaRow } from './places.ts';
 
@@ -89,15 +89,7 @@ export async function readPlaces(sql: Sql, levels: readonly string[]): Promise<P
 export async function stagePlaces(sql: Sql, places: Places): Promise<void> {
   const rows = places.all.flatMap((p) => p.areas.flatMap((a, i) => (a === null ? [] : [[p.id, places.levels[i]!, a]])));
   await sql.exec('CREATE UNLOGGED TABLE staging.place_areas (place int NOT NULL, level text NOT NULL, area_id text NOT NULL)');
-  await sql.insertRows(
-    'staging.place_areas',
-    [
-      { name: 'place', type: 'int' },
-      { name: 'level', type: 'text' },
-      { name: 'area_id', type: 'text' },
-    ],
-    rows,
-  );
+  await sql.insertRows('staging.place_areas', columns('place int, level text, area_id text'), rows);
   await sql.exec(`
     CREATE VIEW staging.record_areas AS
       SELECT r.id, p.level, p.area_id FROM staging.records r JOIN staging.place_areas p ON p.place = r.place;`);
